@@ -175,8 +175,8 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
                 samples.append((time.perf_counter() - start) * 1000)
             demo.set_param(spec.name, spec.default)
         result = {"param_to_paint_ms": percentiles(samples)}
-        if hasattr(demo, "play") and hasattr(demo, "frames_drawn"):
-            result.update(_animation(app, demo, animation_seconds))
+        if demo.playback is not None:
+            result.update(_animation(app, demo.playback, animation_seconds))
         demo.cleanup()
         demo.close()
         demo.deleteLater()
@@ -185,23 +185,25 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
     return results
 
 
-def _animation(app, demo, seconds: float) -> dict:
-    """Frames per second while the demo animates, and the share of frames over 17 ms."""
-    demo.reset()
-    demo.play()
-    first = demo.frames_drawn
+def _animation(app, playback, seconds: float) -> dict:
+    """Frames per second while the demo animates (looping), and the share of frames over 17 ms."""
+    playback.reset()
+    playback.play()
+    first = playback.frames_drawn
     intervals, last = [], time.perf_counter()
     seen = first
     end = last + seconds
     while time.perf_counter() < end:
         app.processEvents()
-        if demo.frames_drawn != seen:
+        if playback.frames_drawn != seen:
             now = time.perf_counter()
             intervals.append((now - last) * 1000)
-            last, seen = now, demo.frames_drawn
+            last, seen = now, playback.frames_drawn
+        if not playback.is_playing():  # the run ended: start it again
+            playback.play()
         time.sleep(0.0005)
-    demo.pause()
-    frames = demo.frames_drawn - first
+    playback.pause()
+    frames = playback.frames_drawn - first
     slow = sum(1 for ms in intervals[1:] if ms > 17.0)
     return {"animation_fps": round(frames / seconds, 1),
             "frames_over_17ms": round(slow / max(1, len(intervals) - 1), 3)}

@@ -31,32 +31,39 @@ def test_starts_with_whole_runs_and_finite_data(demo):
 
 
 def test_reset_step_play_pause(demo, qtbot):
-    demo.reset_animation()
-    assert demo.position == 0 and not demo.is_playing()
+    playback = demo.playback
+    playback.reset()
+    assert playback.position == 0 and not playback.is_playing()
     assert shown_points(demo, 1) == 0
-    demo.step_epoch()
-    assert demo.position == 1.0
+    playback.step()
+    assert playback.position == 1.0
     one_epoch = shown_points(demo, 1)
     assert 0 < one_epoch < len(demo.experiment.run_for(1).steps) - 1
-    demo.play_button.click()
-    assert demo.is_playing() and demo.play_button.text() == "⏸ 暂停"
-    qtbot.waitUntil(lambda: demo.position > 1.05, timeout=3000)
-    demo.play_button.click()
-    assert not demo.is_playing()
-    paused_at = demo.position
+    playback.play_button.click()
+    assert playback.is_playing() and playback.play_button.text() == "⏸ 暂停"
+    qtbot.waitUntil(lambda: playback.position > 1.05, timeout=3000)
+    playback.play_button.click()
+    assert not playback.is_playing()
+    paused_at = playback.position
     qtbot.wait(50)
-    assert demo.position == paused_at
-    demo.speed_box.setCurrentIndex(demo.speed_box.count() - 1)
-    demo.play()
-    qtbot.waitUntil(lambda: not demo.is_playing(), timeout=3000)  # stops at the end
-    assert demo.position == 2.0
+    assert playback.position == paused_at
+    playback.speed_box.setCurrentIndex(playback.speed_box.count() - 1)
+    frames = playback.frames_drawn
+    playback.play()
+    qtbot.waitUntil(lambda: not playback.is_playing(), timeout=3000)  # stops at the end
+    assert playback.position == 2.0 and playback.frames_drawn > frames
     assert shown_points(demo, 1) == len(demo.experiment.run_for(1).steps) - 1
 
 
 def test_play_from_the_end_restarts(demo):
-    demo.play()
-    assert demo.position < 0.1
-    demo.pause()
+    demo.playback.play()
+    assert demo.playback.position < 0.1
+    demo.playback.pause()
+
+
+def test_more_epochs_extend_the_run(demo):
+    demo.set_param("epochs", 4)
+    assert demo.playback.total == 4 and "4" in demo.playback.progress_label.text()
 
 
 def test_a_control_change_recomputes_and_redraws(demo):
@@ -107,16 +114,18 @@ def test_language_switch_retitles(demo):
     demo.set_lang("en")
     assert demo.loss_plot.getAxis("bottom").labelText == "update steps (log)"
     assert demo.noise_plot.getAxis("bottom").labelText == "batch size B"
-    assert demo.play_button.text() == "▶ Play"
+    assert demo.playback.play_button.text() == "▶ Play"
+    assert demo.playback.step_button.text() == "Step +1 epoch"
     assert demo.reach_label.text().startswith("First L − L*")
     assert "steps/epoch" in demo.legend.items[0][1].text
 
 
 def test_cleanup_and_hiding_stop_the_timer(demo):
-    demo.play()
+    timer = demo.playback.timer
+    demo.playback.play()
     demo.hide()
-    assert not demo.timer.isActive()
+    assert not timer.isActive()
     demo.show()
-    demo.play()
+    demo.playback.play()
     demo.cleanup()
-    assert not demo.timer.isActive()
+    assert not timer.isActive()

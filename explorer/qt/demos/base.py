@@ -3,7 +3,9 @@
 A demo subclass declares ``SPECS`` (from its simulation module), builds its plots in
 ``build_view()``, and draws in ``redraw()``. The base binds controls both ways: a control the
 user moves updates ``params`` and emits ``params_changed``; ``set_params`` (a link, a preset,
-a deep link) updates the controls with signals blocked, then redraws once.
+a deep link) updates the controls with signals blocked, then redraws once. An animated demo
+sets ``self.playback`` (a :class:`~explorer.qt.demos.playback.Playback`); the base pauses it when
+the demo is hidden, stops it in ``cleanup`` and retitles it with the language.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
 from explorer.qt.demos.controls import ParamControl, make_control
+from explorer.qt.demos.playback import Playback
 
 
 class DemoWidget(QWidget):
@@ -22,6 +25,7 @@ class DemoWidget(QWidget):
 
     SPECS: Sequence[ParamSpec] = ()
     params_changed = Signal(dict)
+    playback: Playback | None = None
 
     def __init__(self, lang: str = "zh", overrides: Mapping[str, object] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +65,13 @@ class DemoWidget(QWidget):
 
     def cleanup(self) -> None:
         """Stop timers and release what the demo holds; called before it is thrown away."""
+        if self.playback is not None:
+            self.playback.pause()
+
+    def hideEvent(self, event) -> None:
+        if self.playback is not None:
+            self.playback.pause()
+        super().hideEvent(event)
 
     # -- binding --------------------------------------------------------------------------
     def _control_changed(self, name: str, value: ParamValue) -> None:
@@ -91,4 +102,6 @@ class DemoWidget(QWidget):
         for name, control in self.controls.items():
             self.control_labels[name].setText(control.spec.text(lang))
             control.set_lang(lang)
+        if self.playback is not None:
+            self.playback.set_lang(lang)
         self.retranslate()

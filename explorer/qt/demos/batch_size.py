@@ -11,19 +11,18 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout
 
 from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
 from explorer.qt.demos.base import DemoWidget
+from explorer.qt.demos.playback import Playback
 from explorer.qt.theme import LIGHT, OKABE_ITO
 
 GAP_RANGE = (1e-5, 1000.0)  # fixed y range; the top three decades keep the legend clear
 REACH_TARGET = 1e-2
 EPOCHS_PER_SECOND = 1.0  # at speed 1×
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
-FRAME_MS = 16
 BATCH_COLOURS = dict(zip(mb.BATCH_SIZES, (OKABE_ITO[1], OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[0], OKABE_ITO[3])))
 REFERENCE_POINTS = 160
 SMALL_TITLE = "9pt"
@@ -92,7 +91,9 @@ class BatchSizeDemo(DemoWidget):
     # -- building ---------------------------------------------------------------------------
     def build_view(self, layout: QVBoxLayout) -> None:
         self.experiment: mb.Experiment | None = None
-        self.position = math.inf  # epochs revealed; infinity shows whole runs
+        self.playback = Playback(self, int(self.params["epochs"]), EPOCHS_PER_SECOND, "bs.step",
+                                 lambda epoch, total, lang: tr("bs.progress", lang, epoch=epoch, total=int(total)))
+        self.playback.position_changed.connect(self._show)
         self.reach_label = QLabel(objectName="reach")
         self.reach_label.setWordWrap(True)
         font = self.reach_label.font()
@@ -123,13 +124,6 @@ class BatchSizeDemo(DemoWidget):
         self._noise_seed = None
         self._chosen_noise = None
 
-        self.timer = QTimer(self)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._tick)
-        self.clock = QElapsedTimer()
-        self._anchor = 0.0
-
     def _build_loss_plot(self) -> None:
         self.loss_plot.setLogMode(x=True, y=True)
         self.loss_plot.setYRange(math.log10(GAP_RANGE[0]), math.log10(GAP_RANGE[1]), padding=0)
@@ -158,25 +152,7 @@ class BatchSizeDemo(DemoWidget):
         self.scatter_plot.addItem(self.full_gradient)
 
     def build_extra_controls(self, layout: QVBoxLayout) -> None:
-        row = QHBoxLayout()
-        self.play_button = QPushButton(objectName="play")
-        self.step_button = QPushButton(objectName="step")
-        self.reset_button = QPushButton(objectName="reset")
-        self.play_button.clicked.connect(self.toggle_play)
-        self.step_button.clicked.connect(self.step_epoch)
-        self.reset_button.clicked.connect(self.reset_animation)
-        self.speed_label = QLabel()
-        self.speed_box = QComboBox(objectName="speed")
-        for speed in SPEEDS:
-            self.speed_box.addItem(f"{speed:g}×", speed)
-        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed_box.currentIndexChanged.connect(self._speed_changed)
-        self.progress_label = QLabel(objectName="progress")
-        for widget in (self.play_button, self.step_button, self.reset_button, self.speed_label, self.speed_box):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.progress_label)
-        layout.addLayout(row)
+        layout.addLayout(self.playback.row)
 
     def retranslate(self) -> None:
         lang = self.lang
@@ -192,15 +168,10 @@ class BatchSizeDemo(DemoWidget):
         self.noise_legend.addItem(self.expected_line, tr("bs.legend.expected", lang))
         self.noise_legend.addItem(self.plain_line, tr("bs.legend.plain", lang))
         self.zero_text.setText(tr("bs.zero", lang))
-        self.step_button.setText(tr("bs.step", lang))
-        self.reset_button.setText(tr("bs.reset", lang))
-        self.speed_label.setText(tr("bs.speed", lang))
-        self._update_play_text()
         if self.experiment is not None:
             self._label_x_axis()
             self._fill_legend()
             self._describe()
-            self._update_progress()
 
     # -- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
@@ -210,7 +181,8 @@ class BatchSizeDemo(DemoWidget):
         self._fill_legend()
         self._draw_noise(experiment.noise)
         self._describe()
-        self._show(self.position)
+        self.playback.set_total(int(self.params["epochs"]))
+        self._show(self.playback.shown)
 
     def _x_values(self, run: mb.Run) -> np.ndarray:
         mode = self.params["xaxis"]
@@ -331,77 +303,7 @@ class BatchSizeDemo(DemoWidget):
             self.scatter_plot.setTitle(title, size=SMALL_TITLE)
 
     # -- animation --------------------------------------------------------------------------
-    @property
-    def total_epochs(self) -> int:
-        return int(self.params["epochs"])
-
-    def _show(self, position: float) -> None:
-        epoch = min(position, self.total_epochs)
+    def _show(self, epoch: float) -> None:
+        """Reveal every curve up to ``epoch``."""
         for run in self.experiment.runs:
             self.curves[run.batch].reveal(epoch)
-        self._update_progress()
-
-    def _update_progress(self) -> None:
-        epoch = min(self.position, self.total_epochs)
-        text = tr("bs.progress", self.lang, epoch=epoch, total=self.total_epochs)
-        if text != self.progress_label.text():
-            self.progress_label.setText(text)
-
-    def _speed(self) -> float:
-        return float(self.speed_box.currentData()) * EPOCHS_PER_SECOND
-
-    def is_playing(self) -> bool:
-        return self.timer.isActive()
-
-    def toggle_play(self) -> None:
-        if self.is_playing():
-            self.pause()
-        else:
-            self.play()
-
-    def play(self) -> None:
-        if self.position >= self.total_epochs:
-            self.position = 0.0
-        self._anchor = self.position
-        self.clock.start()
-        self.timer.start()
-        self._update_play_text()
-
-    def pause(self) -> None:
-        self.timer.stop()
-        self._update_play_text()
-
-    def step_epoch(self) -> None:
-        """Pause and reveal up to the next whole epoch."""
-        self.pause()
-        current = 0.0 if self.position >= self.total_epochs else self.position
-        self.position = float(min(self.total_epochs, math.floor(current + 1e-9) + 1))
-        self._show(self.position)
-
-    def reset_animation(self) -> None:
-        """Pause and go back to epoch 0 (only the start points show)."""
-        self.pause()
-        self.position = 0.0
-        self._show(self.position)
-
-    def _speed_changed(self) -> None:
-        if self.is_playing():
-            self._anchor = self.position
-            self.clock.restart()
-
-    def _tick(self) -> None:
-        self.position = self._anchor + self.clock.elapsed() / 1000.0 * self._speed()
-        if self.position >= self.total_epochs:
-            self.position = float(self.total_epochs)
-            self.pause()
-        self._show(self.position)
-
-    def _update_play_text(self) -> None:
-        self.play_button.setText(tr("bs.pause" if self.is_playing() else "bs.play", self.lang))
-
-    def hideEvent(self, event) -> None:
-        self.pause()
-        super().hideEvent(event)
-
-    def cleanup(self) -> None:
-        self.timer.stop()
