@@ -12,12 +12,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
+from explorer.qt.demos.plotting import status_label, style_plot
 from explorer.qt.theme import LIGHT, OKABE_ITO
 
 GAP_RANGE = (1e-5, 1000.0)  # fixed y range; the top three decades keep the legend clear
@@ -26,15 +27,6 @@ EPOCHS_PER_SECOND = 1.0  # at speed 1×
 BATCH_COLOURS = dict(zip(mb.BATCH_SIZES, (OKABE_ITO[1], OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[0], OKABE_ITO[3])))
 REFERENCE_POINTS = 160
 SMALL_TITLE = "9pt"
-
-
-def _style_plot(plot: pg.PlotItem) -> None:
-    plot.showGrid(x=True, y=True, alpha=0.2)
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
-    plot.setMouseEnabled(x=False, y=False)
-    for side in ("left", "bottom"):
-        plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class CurveView:
@@ -94,17 +86,10 @@ class BatchSizeDemo(DemoWidget):
         self.playback = Playback(self, int(self.params["epochs"]), EPOCHS_PER_SECOND, "bs.step",
                                  lambda epoch, total, lang: tr("bs.progress", lang, epoch=epoch, total=int(total)))
         self.playback.position_changed.connect(self._show)
-        self.reach_label = QLabel(objectName="reach")
-        self.reach_label.setWordWrap(True)
-        font = self.reach_label.font()
-        font.setBold(True)
-        self.reach_label.setFont(font)
-        self.detail_label = QLabel(objectName="detail")
-        self.detail_label.setWordWrap(True)
-        for label in (self.reach_label, self.detail_label):
-            # A fixed height: new text never re-lays out the plots below.
-            label.setFixedHeight(2 * label.fontMetrics().lineSpacing() + 4)
-            layout.addWidget(label)
+        self.reach_label = status_label("reach", bold=True)
+        self.detail_label = status_label("detail")
+        layout.addWidget(self.reach_label)
+        layout.addWidget(self.detail_label)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
@@ -114,7 +99,7 @@ class BatchSizeDemo(DemoWidget):
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.loss_plot, self.noise_plot, self.scatter_plot):
-            _style_plot(plot)
+            style_plot(plot)
         layout.addWidget(self.plots, 1)
         self._build_loss_plot()
         self._build_noise_plots()

@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
+from explorer.qt.demos.plotting import style_plot
 from explorer.qt.theme import LIGHT, OKABE_ITO
 
 MIN_LOG_LOSS = 1e-16
@@ -45,14 +46,9 @@ class LearningRateDemo(DemoWidget):
         self.rate_plot = self.plots.addPlot(row=1, col=1)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
-        for plot in (self.path_plot, self.loss_plot, self.rate_plot):
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            for side in ("left", "bottom"):
-                # Axis text is the costliest part of a frame; an unchanged axis is now a blit.
-                plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.path_plot.setMouseEnabled(x=False, y=False)
+        style_plot(self.path_plot)
+        style_plot(self.loss_plot, mouse=True)
+        style_plot(self.rate_plot, mouse=True)
         self.loss_plot.setLogMode(x=False, y=True)
         layout.addWidget(self.plots, 1)
 
