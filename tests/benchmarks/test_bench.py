@@ -33,3 +33,5 @@ def test_every_demo_reports_its_repaint_time(qapp):
         assert result["param_to_paint_ms"]["n"] > 0, demo_id
         if "animation_fps" in result:
             assert result["animation_fps"] > 0 and 0 <= result["frames_over_17ms"] <= 1
+    for animated in ("batch-size", "epochs"):
+        assert "animation_fps" in results[animated], animated

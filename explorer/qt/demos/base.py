@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
 from explorer.qt.demos.controls import ParamControl, make_control
 from explorer.qt.demos.playback import Playback
+
+ONE_COLUMN_MAX = 6  # more parameters than this are laid out in two columns, to leave the plots room
 
 
 class DemoWidget(QWidget):
@@ -36,15 +38,23 @@ class DemoWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.build_view(layout)
-        self.form = QFormLayout()
-        for spec in self.SPECS:
+        self.form = QGridLayout()
+        self.form.setHorizontalSpacing(8)
+        self.form.setVerticalSpacing(2)
+        columns = 2 if len(self.SPECS) > ONE_COLUMN_MAX else 1
+        rows = -(-len(self.SPECS) // columns)
+        for index, spec in enumerate(self.SPECS):
             control = make_control(spec, self)
             control.set_value(self.params[spec.name])
             control.value_changed.connect(self._control_changed)
             label = QLabel(self)
+            label.setBuddy(control)
             self.controls[spec.name] = control
             self.control_labels[spec.name] = label
-            self.form.addRow(label, control)
+            row, column = index % rows, 2 * (index // rows)
+            self.form.addWidget(label, row, column)
+            self.form.addWidget(control, row, column + 1)
+            self.form.setColumnStretch(column + 1, 1)
         layout.addLayout(self.form)
         self.build_extra_controls(layout)
         self.set_lang(lang)

@@ -113,7 +113,7 @@ class BatchSizeDemo(DemoWidget):
         self.loss_plot.setLogMode(x=True, y=True)
         self.loss_plot.setYRange(math.log10(GAP_RANGE[0]), math.log10(GAP_RANGE[1]), padding=0)
         self.legend = self.loss_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
-                                              brush=pg.mkBrush(255, 255, 255, 210), colCount=2)
+                                              brush=pg.mkBrush(255, 255, 255, 210))
         self.curves = {batch: CurveView(self.loss_plot, batch) for batch in mb.BATCH_SIZES}
 
     def _build_noise_plots(self) -> None:

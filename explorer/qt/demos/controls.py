@@ -42,6 +42,7 @@ class NumberControl(ParamControl):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(spec, parent)
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setMinimumWidth(70)
         integer = spec.kind == "int"
         self.slider.setRange(0, int(spec.max - spec.min) if integer and spec.max - spec.min <= SLIDER_TICKS else SLIDER_TICKS)
         self.spin = QSpinBox() if integer else QDoubleSpinBox()
@@ -52,7 +53,7 @@ class NumberControl(ParamControl):
             if spec.log:
                 self.spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.spin.setKeyboardTracking(False)
-        self.spin.setMinimumWidth(80)
+        self.spin.setMinimumWidth(72)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
@@ -108,6 +109,9 @@ class ChoiceControl(ParamControl):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(spec, parent)
         self.combo = QComboBox()
+        # Long choice texts must not starve the sliders beside them: the list shows them in full.
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(10)
         for choice in spec.choices:
             self.combo.addItem(choice, choice)
         layout = QHBoxLayout(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem, QLabel
 
@@ -30,3 +32,23 @@ def status_label(name: str, lines: int = 2, bold: bool = False) -> QLabel:
         label.setFont(font)
     label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 4)
     return label
+
+
+def log_ticks(low: float, high: float) -> list[list[tuple[float, str]]]:
+    """Ticks for a log axis from ``low`` to ``high`` (data values), as ``AxisItem.setTicks`` takes.
+
+    Decades are labelled; 2 and 5 within each decade are labelled too when the axis spans less
+    than 2.5 decades, so a short axis never shows a column of crowded minor labels.
+    """
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    label_minor = math.log10(high / low) < 2.5
+    major, minor = [], []
+    for exponent in range(first, last + 1):
+        decade = 10.0 ** exponent
+        if low <= decade <= high:
+            major.append((math.log10(decade), f"{decade:g}"))
+        for factor in (2, 5):
+            value = factor * decade
+            if low <= value <= high:
+                minor.append((math.log10(value), f"{value:g}" if label_minor else ""))
+    return [major, minor]
