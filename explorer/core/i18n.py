@@ -128,20 +128,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Epoch {epoch}: best so far is epoch {best}, no improvement for {waited} epochs (patience {patience})",
     },
     "ep.status.stopped_restored": {
-        "zh": "第 {epoch} 轮早停:验证损失在第 {best} 轮最低({val:.4f}),此后 {patience} 轮没有改善;已恢复第 {best} 轮的权重,省下 {saved} 轮",
-        "en": "Stopped early at epoch {epoch}: validation loss was lowest at epoch {best} ({val:.4f}) and did not improve for {patience} epochs; epoch {best}'s weights restored, {saved} epochs saved",
+        "zh": "第 {epoch} 轮早停:最佳是第 {best} 轮(验证损失 {val:.4f}),此后 {patience} 轮没有改善;已恢复第 {best} 轮的权重,省下 {saved} 轮",
+        "en": "Stopped early at epoch {epoch}: the best was epoch {best} (validation loss {val:.4f}), with no improvement for {patience} epochs since; epoch {best}'s weights restored, {saved} epochs saved",
     },
     "ep.status.stopped": {
-        "zh": "第 {epoch} 轮早停:验证损失在第 {best} 轮最低({val:.4f});没有恢复最佳权重,留下的是第 {epoch} 轮的模型",
-        "en": "Stopped early at epoch {epoch}: validation loss was lowest at epoch {best} ({val:.4f}); best weights not restored, the model is epoch {epoch}'s",
+        "zh": "第 {epoch} 轮早停:最佳是第 {best} 轮(验证损失 {val:.4f});没有恢复最佳权重,留下的是第 {epoch} 轮的模型",
+        "en": "Stopped early at epoch {epoch}: the best was epoch {best} (validation loss {val:.4f}); best weights not restored, the model is epoch {epoch}'s",
     },
     "ep.status.finished_restored": {
-        "zh": "跑完 {epoch} 轮:验证损失在第 {best} 轮最低({val:.4f}),已恢复那一轮的权重",
-        "en": "Ran all {epoch} epochs: validation loss was lowest at epoch {best} ({val:.4f}); those weights restored",
+        "zh": "跑完 {epoch} 轮:最佳是第 {best} 轮(验证损失 {val:.4f}),已恢复那一轮的权重",
+        "en": "Ran all {epoch} epochs: the best was epoch {best} (validation loss {val:.4f}); its weights restored",
     },
     "ep.status.finished": {
-        "zh": "跑完 {epoch} 轮:验证损失在第 {best} 轮最低({val:.4f}),留下的是最后一轮的模型",
-        "en": "Ran all {epoch} epochs: validation loss was lowest at epoch {best} ({val:.4f}); the model is the last epoch's",
+        "zh": "跑完 {epoch} 轮:最佳是第 {best} 轮(验证损失 {val:.4f}),留下的是最后一轮的模型",
+        "en": "Ran all {epoch} epochs: the best was epoch {best} (validation loss {val:.4f}); the model is the last epoch's",
     },
     "ep.status.diverged": {
         "zh": "第 {epoch} 轮发散:η 超过了这组数据的稳定上限 1/λ_max ≈ {limit:.3g}",

@@ -144,6 +144,13 @@ class DemoPanel(QWidget):
             self.state.set_params(params, replace=True)
         self.presets.setCurrentIndex(0)
 
+    def replay(self) -> None:
+        """Play an animated demo from its start (a lesson step has just set it)."""
+        playback = self.demo.playback if self.demo is not None else None
+        if playback is not None:
+            playback.reset()
+            playback.play()
+
     def apply_link(self, demo_id: str, params: Mapping[str, object]) -> bool:
         """Follow a ``demo:`` link: set this demo's parameters, or go to a topic that has the demo."""
         topic = self.state.tree.get(self.state.topic_id)

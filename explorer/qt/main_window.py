@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.page.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.page.first_painted.connect(self._first_painted)
         self.demo_panel.demo_ready.connect(self.ready)
+        self.lesson_bar.step_run.connect(self.demo_panel.replay)
         state.subscribe(self._state_changed)
         self.retranslate()
 

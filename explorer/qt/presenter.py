@@ -8,7 +8,7 @@ whether the prediction held. Presentation clickers send Page Down / Page Up, so 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -22,7 +22,13 @@ TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QComboBox)
 
 
 class LessonBar(QWidget):
-    """A strip above the page that runs the lesson of the current topic."""
+    """A strip above the page that runs the lesson of the current topic.
+
+    ``step_run`` is emitted when a step has set its demo, so an animated demo can play from
+    the start: the class sees the run unfold after it has predicted.
+    """
+
+    step_run = Signal()
 
     def __init__(self, state: ExplorerState, parent: QWidget | None = None):
         super().__init__(parent)
@@ -117,6 +123,8 @@ class LessonBar(QWidget):
                 self.state.set_params(dict(params), replace=True)
         finally:
             self._moving = False
+        if params is not None:
+            self.step_run.emit()
 
     # -- drawing -----------------------------------------------------------------------------
     def refresh(self) -> None:
