@@ -28,13 +28,25 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size like 1920x1080") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"'{text}' is outside 320x240 … 7680x4320")
+    return width, height
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="explorer", description="Concept Explorer (概念探索器): LLM and ML concepts you can read and touch.")
     parser.add_argument("deep_link", nargs="?", metavar="DEEP_LINK", help="explorer://topic/ID?param=value&lang=en&seed=3")
     parser.add_argument("--topic", metavar="ID", help="open this topic")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the interface and pages")
     parser.add_argument("--content", metavar="DIR", action="append", default=[], type=Path, help="an extra content folder (repeatable)")
-    parser.add_argument("--screenshot", metavar="PNG", type=Path, help="render the window at 1280×800, save a PNG and exit")
+    parser.add_argument("--screenshot", metavar="PNG", type=Path, help="render the window, save a PNG and exit")
+    parser.add_argument("--size", metavar="WxH", type=_window_size, default=(1280, 800),
+                        help="window size for --screenshot (default 1280x800)")
     parser.add_argument("--list-topics", action="store_true", help="print the topics as JSON")
     parser.add_argument("--list-demos", action="store_true", help="print the demos and their parameters as JSON")
     parser.add_argument("--check-content", metavar="DIR", type=Path, help="validate a content folder; one 'file:line: message' per problem")
@@ -174,7 +186,7 @@ def _run_gui(args, content, start: dict) -> int:
     if remember:
         window.restore()
     if args.screenshot:
-        window.resize(1280, 800)
+        window.resize(*args.size)
         window.ready.connect(lambda: QTimer.singleShot(50, lambda: _save_screenshot(window, args.screenshot)))
     if args.exit_after_first_paint:
         window.page.first_painted.connect(lambda: (print("first-paint", flush=True), app.exit(0)))

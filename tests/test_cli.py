@@ -87,6 +87,8 @@ def test_check_content_reports_every_problem_as_file_line_message():
     (["--content", "/no/such/folder"], "does not exist"),
     (["explorer://page/x"], "deep link"),
     (["explorer://topic/no-such-topic"], "unknown topic id"),
+    (["--size", "big"], "is not a size like 1920x1080"),
+    (["--size", "10x10"], "is outside"),
 ])
 def test_bad_arguments_get_one_line_and_exit_2(args, words):
     result = explorer(*args, env=headless_env())
@@ -95,12 +97,12 @@ def test_bad_arguments_get_one_line_and_exit_2(args, words):
     assert result.stderr.startswith("explorer: error: ")
 
 
-def assert_screenshot(path: Path):
+def assert_screenshot(path: Path, size=(1280, 800)):
     from PySide6.QtGui import QImage
 
     image = QImage(str(path))
-    assert (image.width(), image.height()) == (1280, 800)
-    colours = {image.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}
+    assert (image.width(), image.height()) == size
+    colours = {image.pixel(x, y) for x in range(0, size[0], 16) for y in range(0, size[1], 16)}
     assert len(colours) > 20, "the screenshot is blank"
 
 
@@ -109,6 +111,13 @@ def test_screenshot_without_any_display(tmp_path):
     result = explorer("explorer://topic/learning-rate?lr=1.9", "--lang", "en", "--screenshot", str(out), env=headless_env())
     assert result.returncode == 0, result.stderr
     assert_screenshot(out)
+
+
+def test_screenshot_at_a_projector_size(tmp_path):
+    out = tmp_path / "shot.png"
+    result = explorer("--topic", "epoch", "--size", "1920x1080", "--screenshot", str(out), env=headless_env())
+    assert result.returncode == 0, result.stderr
+    assert_screenshot(out, (1920, 1080))
 
 
 @pytest.fixture
