@@ -200,17 +200,37 @@ def sgd_path(features: np.ndarray, labels: np.ndarray, batch: int, rates: np.nda
     return _sgd_numpy(features, labels, batch, rates, orders, wanted)
 
 
+_SHUFFLED_KEPT = 4
+_shuffled_rows: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, np.ndarray, list]] = {}
+
+
+def _shuffled_epochs(features: np.ndarray, labels: np.ndarray, orders: np.ndarray) -> list:
+    """(x1, x2, y) rows of every epoch in shuffled order, as Python lists.
+
+    They do not depend on the learning rate, so moving the rate slider reuses them; the arrays
+    are kept beside the lists so that a recycled ``id`` can never match.
+    """
+    key = (id(features), id(labels), id(orders))
+    found = _shuffled_rows.get(key)
+    if found is not None and found[0] is features and found[1] is labels and found[2] is orders:
+        return found[3]
+    rows = np.column_stack([features[:, :2], labels])
+    epochs = [rows[order].tolist() for order in orders]
+    if len(_shuffled_rows) >= _SHUFFLED_KEPT:
+        _shuffled_rows.pop(next(iter(_shuffled_rows)))
+    _shuffled_rows[key] = (features, labels, orders, epochs)
+    return epochs
+
+
 def _sgd_python(features, labels, batch, rates, orders, wanted) -> np.ndarray:
     """Small batches: a loop over floats beats numpy's per-call cost by far."""
-    rows = np.column_stack([features[:, :2], labels])
     rate_list = rates.tolist()
     keep = set(wanted.tolist())
     w1 = w2 = bias = 0.0
     kept = {0: (0.0, 0.0, 0.0)}
     step = 0
     tanh = math.tanh
-    for order in orders:
-        shuffled = rows[order].tolist()
+    for shuffled in _shuffled_epochs(features, labels, orders):
         if batch == 1:
             for x1, x2, y in shuffled:
                 scale = rate_list[step] * (0.5 + 0.5 * tanh(0.5 * (w1 * x1 + w2 * x2 + bias)) - y)
