@@ -3,7 +3,7 @@
 import re
 
 from explorer.core.i18n import STRINGS, tr
-from explorer.core.sims import gradient_descent
+from explorer.core.sims import early_stopping, gradient_descent, hmm, minibatch
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -23,10 +23,14 @@ def test_placeholders_agree():
 
 
 def test_parameter_labels_have_both_languages():
-    for spec in gradient_descent.PARAMS:
-        assert set(spec.label) == {"zh", "en"}
-        for choice in spec.choices:
-            assert set(spec.choice_labels[choice]) == {"zh", "en"}
+    for module in (gradient_descent, minibatch, early_stopping, hmm):
+        for spec in module.PARAMS:
+            assert set(spec.label) == {"zh", "en"}, spec.name
+            assert HAN.search(spec.label["zh"]) and not HAN.search(spec.label["en"]), spec.name
+            for choice in spec.choices:
+                labels = spec.choice_labels.get(choice)
+                if labels is not None:
+                    assert set(labels) == {"zh", "en"}, (spec.name, choice)
 
 
 def test_tr_fills_fields():

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from explorer.core.params import ParamSpec
-from explorer.core.sims import early_stopping, gradient_descent, minibatch
+from explorer.core.sims import early_stopping, gradient_descent, hmm, minibatch
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.batch_size import BatchSizeDemo
 from explorer.qt.demos.epochs import EpochsDemo
+from explorer.qt.demos.hmm_demo import HmmDemo
 from explorer.qt.demos.learning_rate import LearningRateDemo
 
 
@@ -31,6 +32,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "learning-rate": DemoEntry("learning-rate", LearningRateDemo, gradient_descent.PARAMS, "lr.title"),
     "batch-size": DemoEntry("batch-size", BatchSizeDemo, minibatch.PARAMS, "bs.title"),
     "epochs": DemoEntry("epochs", EpochsDemo, early_stopping.PARAMS, "ep.title"),
+    "hmm": DemoEntry("hmm", HmmDemo, hmm.PARAMS, "hmm.title"),
 }
 
 

@@ -31,7 +31,7 @@ class Playback(QObject):
     position_changed = Signal(float)
 
     def __init__(self, owner: QWidget, total: float, units_per_second: float, step_key: str,
-                 progress: Callable[[float, float, str], str]):
+                 progress: Callable[[float, float, str], str], step_back: bool = False):
         super().__init__(owner)
         self.total = float(total)
         self.units_per_second = units_per_second
@@ -49,6 +49,7 @@ class Playback(QObject):
 
         self.row = QHBoxLayout()
         self.play_button = QPushButton(objectName="play")
+        self.back_button = QPushButton(objectName="step-back") if step_back else None
         self.step_button = QPushButton(objectName="step")
         self.reset_button = QPushButton(objectName="reset")
         self.speed_label = QLabel()
@@ -58,11 +59,15 @@ class Playback(QObject):
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
         self.progress_label = QLabel(objectName="progress")
         self.play_button.clicked.connect(self.toggle)
+        if self.back_button is not None:
+            self.back_button.clicked.connect(self.step_back)
         self.step_button.clicked.connect(self.step)
         self.reset_button.clicked.connect(self.reset)
         self.speed_box.currentIndexChanged.connect(self._speed_changed)
-        for widget in (self.play_button, self.step_button, self.reset_button, self.speed_label, self.speed_box):
-            self.row.addWidget(widget)
+        for widget in (self.play_button, self.back_button, self.step_button, self.reset_button,
+                       self.speed_label, self.speed_box):
+            if widget is not None:
+                self.row.addWidget(widget)
         self.row.addStretch(1)
         self.row.addWidget(self.progress_label)
 
@@ -112,6 +117,12 @@ class Playback(QObject):
         current = 0.0 if self.at_end else self.position
         self._move(float(min(self.total, math.floor(current + 1e-9) + 1)))
 
+    def step_back(self) -> None:
+        """Pause and move to the previous whole unit."""
+        self.pause()
+        current = self.total if self.at_end else self.position
+        self._move(float(max(0, math.ceil(current - 1e-9) - 1)))
+
     def reset(self) -> None:
         """Pause and go back to the start."""
         self.pause()
@@ -126,7 +137,9 @@ class Playback(QObject):
     def set_lang(self, lang: str) -> None:
         self._lang = lang
         self.step_button.setText(tr(self._step_key, lang))
-        self.reset_button.setText(tr("demo.reset", lang))
+        if self.back_button is not None:
+            self.back_button.setText(tr("demo.step_back", lang))
+        self.reset_button.setText(tr("demo.rewind", lang))
         self.speed_label.setText(tr("demo.speed", lang))
         self._update_play_text()
         self._update_progress()
