@@ -72,7 +72,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo.reset": {"zh": "恢复默认", "en": "Reset"},
     "demo.play": {"zh": "▶ 播放", "en": "▶ Play"},
     "demo.pause": {"zh": "⏸ 暂停", "en": "⏸ Pause"},
-    "demo.rewind": {"zh": "⏮ 回到开头", "en": "⏮ Back to start"},
+    "demo.rewind": {"zh": "回到开头", "en": "Back to start"},
     "demo.step_back": {"zh": "◀ 后退一步", "en": "◀ Step back"},
     "demo.speed": {"zh": "速度", "en": "Speed"},
     "lr.title": {"zh": "学习率演示:梯度下降", "en": "Learning-rate demo: gradient descent"},

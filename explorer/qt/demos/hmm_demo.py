@@ -152,6 +152,7 @@ class HmmDemo(DemoWidget):
         # The box shows the sequence the view works on: generation and learning use the generated one.
         shown = self.sample.observations if view in ("generate", "learn") else self.observations
         self.sequence_edit.setText(" ".join(model.symbol_name(int(o), lang) for o in shown))
+        self.sequence_edit.setCursorPosition(0)
         self.sequence_edit.setReadOnly(view in ("generate", "learn"))
         states = [model.state_name(i, lang) for i in range(model.n_states)]
         symbols = [model.symbol_name(k, lang) for k in range(model.n_symbols)]

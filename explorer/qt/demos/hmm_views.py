@@ -110,10 +110,10 @@ class StateGraphView(SteppedView):
     def _centres(self, graph: QRectF, count: int, radius: float) -> list[QPointF]:
         centre = graph.center()
         # Leave room outside for the self-loops (1.85 r beyond a centre) and their labels.
-        spread_x = max(radius * 2, graph.width() / 2 - radius * 2.7)
+        spread_x = max(radius * 2, graph.width() / 2 - radius * 2.4)
         spread_y = max(radius * 1.5, graph.height() / 2 - radius * 2.5)
         if count == 2:
-            return [QPointF(centre.x() - spread_x * 0.6, centre.y()), QPointF(centre.x() + spread_x * 0.6, centre.y())]
+            return [QPointF(centre.x() - spread_x * 0.8, centre.y()), QPointF(centre.x() + spread_x * 0.8, centre.y())]
         points = []
         for index in range(count):
             angle = -math.pi / 2 + 2 * math.pi * index / count
