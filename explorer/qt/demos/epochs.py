@@ -75,6 +75,10 @@ class EpochsDemo(DemoWidget):
         self.val_rest = plot.plot(pen=pg.mkPen(VAL_COLOUR, width=width, style=faint))
         for item in (self.train_rest, self.val_rest):
             item.setOpacity(0.45)
+        for item in (self.train_curve, self.val_curve, self.train_rest, self.val_rest):
+            # Thousands of epochs on a few hundred pixels: draw about one point per pixel.
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
         self.best_marker = plot.plot(pen=None, symbol="star", symbolSize=16, symbolBrush=BEST_COLOUR,
                                      symbolPen=pg.mkPen("#ffffff", width=1))
         self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(LIGHT.muted, width=1))

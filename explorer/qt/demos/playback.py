@@ -4,12 +4,15 @@ A :class:`Playback` owns the 16 ms precise timer and a row of buttons. Its ``pos
 from 0 to ``total`` in the demo's own unit (epochs, steps, frames); each tick sets it from a
 QElapsedTimer times the speed, so the pace does not depend on the frame rate. The demo draws in
 a slot connected to ``position_changed`` and never touches the timer. ``frames_drawn`` counts
-ticks, for ``explorer --bench``.
+ticks and ``tick_times`` keeps when they came, for ``explorer --bench``: a frame that takes too
+long shows as a late next tick.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections import deque
 from typing import Callable
 
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
@@ -37,6 +40,7 @@ class Playback(QObject):
         self.units_per_second = units_per_second
         self.position = math.inf  # past the end: the whole run shows until Reset or Play
         self.frames_drawn = 0
+        self.tick_times: deque[float] = deque(maxlen=2000)  # perf_counter() of recent ticks
         self._progress = progress
         self._step_key = step_key
         self._lang = "zh"
@@ -156,6 +160,7 @@ class Playback(QObject):
             self.clock.restart()
 
     def _tick(self) -> None:
+        self.tick_times.append(time.perf_counter())
         speed = float(self.speed_box.currentData()) * self.units_per_second
         position = self._anchor + self.clock.elapsed() / 1000.0 * speed
         if position >= self.total:
