@@ -56,6 +56,8 @@ class EpochsDemo(DemoWidget):
         layout.addWidget(self.plots, 1)
         self._build_loss_plot()
         self._build_fit_plot()
+        self._curve_keys: dict = {}  # curve → what it shows: (training, epoch, axis)
+        self._fit_keys = None
         self._data = None
         self._ranges = None
         self._xscale = None
@@ -185,10 +187,9 @@ class EpochsDemo(DemoWidget):
         if (epoch, finished) == self._shown:
             return
         self._shown = (epoch, finished)
-        shown = slice(0, epoch + 1)
         xs = self._x(self._epochs)
-        self.train_curve.setData(xs[shown], self._train[shown], skipFiniteCheck=True)
-        self.val_curve.setData(xs[shown], self._val[shown], skipFiniteCheck=True)
+        training = experiment.training
+        self._set_curves((self.train_curve, self.val_curve), (id(training), epoch, self._xscale), slice(0, epoch + 1))
         best = experiment.best_until(epoch)
         self.best_marker.setData([xs[best]], [self._val[best]])
         self._place_line(self.now_line, xs[epoch], not finished)
@@ -197,11 +198,20 @@ class EpochsDemo(DemoWidget):
         self._place_line(self.stop_line, xs[experiment.end_epoch], finished and stopped)
         if finished and stopped:
             self.stop_line.label.setFormat(" " + tr("ep.line.stop", self.lang, epoch=experiment.end_epoch))
-        rest = slice(epoch, None) if finished and stopped else slice(0, 0)
-        self.train_rest.setData(xs[rest], self._train[rest], skipFiniteCheck=True)
-        self.val_rest.setData(xs[rest], self._val[rest], skipFiniteCheck=True)
+        rest_from = epoch if finished and stopped else None
+        self._set_curves((self.train_rest, self.val_rest), (id(training), rest_from, self._xscale),
+                         slice(epoch, None) if rest_from is not None else slice(0, 0))
         self._draw_fit(epoch, best, finished)
         self._describe(epoch, best, finished)
+
+    def _set_curves(self, pair, key: tuple, part: slice) -> None:
+        """Give a (training, validation) pair of curves their points, unless ``key`` says they have them."""
+        if self._curve_keys.get(pair[0]) == key:
+            return
+        self._curve_keys[pair[0]] = key
+        xs = self._x(self._epochs)[part]
+        pair[0].setData(xs, self._train[part], skipFiniteCheck=True)
+        pair[1].setData(xs, self._val[part], skipFiniteCheck=True)
 
     def _place_line(self, line: pg.InfiniteLine, x: float, visible: bool) -> None:
         if visible:
@@ -210,12 +220,16 @@ class EpochsDemo(DemoWidget):
 
     def _draw_fit(self, epoch: int, best: int, finished: bool) -> None:
         experiment = self.experiment
-        self.fit.setData(GRID, self._clipped(experiment.curve(epoch, GRID)), skipFiniteCheck=True)
+        training = experiment.training
         restored = finished and experiment.restore_best and best != epoch
-        if restored:
-            self.restored_fit.setData(GRID, self._clipped(experiment.curve(best, GRID)), skipFiniteCheck=True)
-        else:
-            self.restored_fit.setData([], [])
+        keys = ((id(training), epoch), (id(training), best if restored else None))
+        if keys != self._fit_keys:
+            self._fit_keys = keys
+            self.fit.setData(GRID, self._clipped(experiment.curve(epoch, GRID)), skipFiniteCheck=True)
+            if restored:
+                self.restored_fit.setData(GRID, self._clipped(experiment.curve(best, GRID)), skipFiniteCheck=True)
+            else:
+                self.restored_fit.setData([], [])
         self._fill_fit_legend(restored)
 
     def _fill_fit_legend(self, restored: bool) -> None:
