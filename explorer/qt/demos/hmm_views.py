@@ -43,6 +43,19 @@ def format_probability(value: float) -> str:
     return f"{value:.2e}"
 
 
+def fitted_probability(value: float, metrics: QFontMetricsF, width: float) -> str:
+    """The most precise short form of ``value`` that fits ``width`` (empty if none does)."""
+    if value == 0:
+        return "0"
+    short = ("{:.2e}", "{:.1e}", "{:.0e}")
+    forms = ("{:.4g}", "{:.3g}", "{:.2g}", *short) if value >= 1e-4 else short
+    for form in forms:
+        text = form.format(value).replace("e-0", "e-")
+        if metrics.horizontalAdvance(text) <= width:
+            return text
+    return ""
+
+
 def _arrow_head(painter: QPainter, tip: QPointF, direction: QPointF, size: float) -> None:
     length = math.hypot(direction.x(), direction.y()) or 1.0
     ux, uy = direction.x() / length, direction.y() / length
@@ -418,7 +431,7 @@ class TrellisView(SteppedView):
         painter.setBrush(fill)
         painter.setPen(QPen(QColor(LIGHT.bad), 3.5) if on_path else Qt.PenStyle.NoPen)
         painter.drawRoundedRect(box, 5, 5)
-        text = format_probability(float(data.values[t, s]))
-        if metrics.horizontalAdvance(text) < box.width() - 4 and metrics.height() < box.height():
+        text = fitted_probability(float(data.values[t, s]), metrics, box.width() - 4)
+        if text and metrics.height() < box.height():
             painter.setPen(QColor(0, 0, 0, int(255 * shown)))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
