@@ -264,7 +264,7 @@ class StateGraphView(SteppedView):
         row = metrics.height() * 1.9
         top = tape.top() + metrics.height() * 0.6
         cell = max(MIN_COLUMN * 0.8, min(90.0, (tape.width() - label_width - 8) / max(total, 1)))
-        visible = max(1, int((tape.width() - label_width - 8) // cell))
+        visible = max(1, int((tape.width() - label_width - 8) / cell + 1e-6))
         first = max(0, min(step + 1, total) - visible)  # keep the newest cell in view
         painter.setPen(QColor(LIGHT.muted))
         painter.drawText(QRectF(4, top, label_width, row), Qt.AlignmentFlag.AlignVCenter, data.hidden_label)
@@ -347,7 +347,7 @@ class TrellisView(SteppedView):
         top = metrics.height() * 1.8
         usable = self.width() - label_width - 8
         column = min(metrics.horizontalAdvance("0.000000") * 2.4, max(MIN_COLUMN, usable / max(steps, 1)))
-        visible = max(1, int(usable // column))
+        visible = max(1, int(usable / column + 1e-6))
         filled = min(steps, int(math.floor(self.position + 1e-9)))
         fraction = self.position - filled if self.position < steps else 0.0
         focus = filled if self.position < steps else self._traced_index()
