@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--topic", metavar="ID", help="open this topic")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the interface and pages")
     parser.add_argument("--content", metavar="DIR", action="append", default=[], type=Path, help="an extra content folder (repeatable)")
+    parser.add_argument("--theme", choices=("auto", "light", "dark", "projector"),
+                        help="colour theme (default: as last time, else follow the system)")
     parser.add_argument("--screenshot", metavar="PNG", type=Path, help="render the window, save a PNG and exit")
     parser.add_argument("--size", metavar="WxH", type=_window_size, default=(1280, 800),
                         help="window size for --screenshot (default 1280x800)")
@@ -163,7 +165,7 @@ def _run_gui(args, content, start: dict) -> int:
     from explorer.core.state import ExplorerState
     from explorer.qt.main_window import MainWindow
     from explorer.qt.settings import open_settings, read_str
-    from explorer.qt.theme import ui_font
+    from explorer.qt.theme import THEME_CHOICES, apply_theme, resolve_theme, ui_font
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Concept Explorer")
@@ -182,9 +184,16 @@ def _run_gui(args, content, start: dict) -> int:
     state = ExplorerState(content.tree, start["topic"] or saved_topic, start["lang"] or saved_lang or "zh",
                           seed=start["seed"] or 0)
     state.params = dict(start["params"])
+    theme_choice = args.theme or (read_str(settings, "view/theme", THEME_CHOICES) if settings else None) or "auto"
+    theme = resolve_theme(theme_choice)
+    apply_theme(theme)
     window = MainWindow(state, content, settings)
+    window.theme_choice = theme_choice
+    window.retranslate()
     if remember:
         window.restore()
+    if theme.scale != 1.0:
+        window.set_zoom(window.zoom)
     if args.screenshot:
         window.resize(*args.size)
         window.ready.connect(lambda: QTimer.singleShot(50, lambda: _save_screenshot(window, args.screenshot)))

@@ -113,6 +113,12 @@ class DemoPanel(QWidget):
         self.message.hide()
         self.body.addWidget(self.demo, 1)
 
+    def rebuild(self) -> None:
+        """Build the current demo again (after a theme switch), with the same parameters."""
+        if self.demo is not None and self.demo_id is not None:
+            self._replace(self.demo_id)
+            self.retranslate()
+
     def close_demo(self) -> None:
         """Clean up and remove the current demo widget."""
         if self.demo is not None:

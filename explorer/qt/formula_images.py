@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from explorer.core import formulas
@@ -44,7 +44,8 @@ class FormulaImages(QObject):
         self._typesetter_loaded = threading.Event()
         self._thread: threading.Thread | None = None
         self._images: dict[tuple[str, float, float], QImage] = {}
-        self._size: tuple[float, float] | None = None
+        self._size: tuple[float, float, str] | None = None
+        self.ink = "#000000"  # the colour formulas are drawn in
         self._pending: list[str] = []
         self._idle = QTimer(self, interval=0, singleShot=False)
         self._idle.timeout.connect(self._draw_some)
@@ -112,7 +113,7 @@ class FormulaImages(QObject):
         if not self.loaded and formulas.cached_svg(*found, BASE_SIZE) is None:
             QTimer.singleShot(0, lambda: self.warm([found]))  # after the paint under way, not in it
             return _blank()
-        size = (round(font_pixels, 2), pixel_ratio)
+        size = (round(font_pixels, 2), pixel_ratio, self.ink)
         if size != self._size:
             self._images.clear()
             self._size = size
@@ -123,27 +124,34 @@ class FormulaImages(QObject):
                 self._images[(key, *size)] = cached
         return cached
 
-    def _raster_file(self, key: str, font_pixels: float, pixel_ratio: float) -> Path | None:
+    def set_ink(self, colour: str) -> None:
+        """Draw formulas in ``colour`` (the theme's text colour) from now on."""
+        if colour != self.ink:
+            self.ink = colour
+            self._images.clear()
+
+    def _raster_file(self, key: str, font_pixels: float, pixel_ratio: float, ink: str) -> Path | None:
         folder = formulas.cache_dir()
         if folder is None:
             return None
-        return folder / "images" / f"{formulas.CACHE_VERSION}-{key}-{font_pixels:g}-{pixel_ratio:g}.png"
+        name = f"{formulas.CACHE_VERSION}-{key}-{font_pixels:g}-{pixel_ratio:g}-{ink.lstrip('#')}.png"
+        return folder / "images" / name
 
-    def _load_or_draw(self, key: str, font_pixels: float, pixel_ratio: float) -> QImage | None:
+    def _load_or_draw(self, key: str, font_pixels: float, pixel_ratio: float, ink: str) -> QImage | None:
         """From the disk cache if it is there (a fraction of a millisecond), else drawn and kept."""
-        file = self._raster_file(key, font_pixels, pixel_ratio)
+        file = self._raster_file(key, font_pixels, pixel_ratio, ink)
         if file is not None and file.is_file():
             image = QImage(str(file))
             if not image.isNull():
                 image.setDevicePixelRatio(pixel_ratio)
                 return image
-        image = self._draw(key, font_pixels, pixel_ratio)
+        image = self._draw(key, font_pixels, pixel_ratio, ink)
         if image is not None and file is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
             image.save(str(file), "PNG")
         return image
 
-    def _draw(self, key: str, font_pixels: float, pixel_ratio: float) -> QImage | None:
+    def _draw(self, key: str, font_pixels: float, pixel_ratio: float, ink: str) -> QImage | None:
         latex, display = formulas.source(key)
         try:
             typeset = formulas.svg(latex, display, BASE_SIZE)
@@ -156,6 +164,10 @@ class FormulaImages(QObject):
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         QSvgRenderer(QByteArray(typeset.svg.encode("utf-8"))).render(painter, QRectF(0, 0, image.width(), image.height()))
+        if QColor(ink) != QColor("#000000"):
+            # The typeset glyphs are black: keep their shape (alpha) and paint them in the ink.
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(image.rect(), QColor(ink))
         painter.end()
         image.setDevicePixelRatio(pixel_ratio)
         return image

@@ -14,6 +14,7 @@ from explorer.core.topics import LANGUAGES
 from explorer.qt.demo_panel import DemoPanel
 from explorer.qt.page_view import PageView
 from explorer.qt.presenter import LessonBar
+from explorer.qt.theme import THEME_CHOICES, apply_theme, current_theme, resolve_theme
 from explorer.qt.topic_tree import TopicTreeView
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -31,6 +32,7 @@ class MainWindow(QMainWindow):
         self.content = content
         self.settings = settings
         self.zoom = 1.0
+        self.theme_choice = "auto"
         self.setObjectName("main-window")
         self.resize(*DEFAULT_SIZE)
         self.tree_view = TopicTreeView(state)
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.demo_panel.demo_ready.connect(self.ready)
         self.lesson_bar.step_run.connect(self.demo_panel.replay)
         state.subscribe(self._state_changed)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_colours_changed)
         self.retranslate()
 
     # -- start-up -------------------------------------------------------------------------
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         if zoom:
             self.set_zoom(zoom)
 
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save()
         self.demo_panel.close_demo()
@@ -105,6 +109,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("view/zoom", self.zoom)
+        self.settings.setValue("view/theme", self.theme_choice)
         self.settings.setValue("view/lang", self.state.lang)
         if self.state.topic_id:
             self.settings.setValue("topic/last", self.state.topic_id)
@@ -135,6 +140,14 @@ class MainWindow(QMainWindow):
         self._action("action.content_problems", self.show_problems)
         self._action("action.quit", self.close, ["Ctrl+Q"])
         self._action("action.about", self.show_about, ["F1"])
+        self.theme_group = QActionGroup(self)
+        self.theme_actions = {}
+        for name in THEME_CHOICES:
+            action = QAction(self, checkable=True)
+            action.setObjectName(f"theme-{name}")
+            action.triggered.connect(lambda _checked=False, name=name: self.set_theme(name))
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
         self.language_group = QActionGroup(self)
         self.language_actions = {}
         for lang in LANGUAGES:
@@ -164,6 +177,8 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(a["action.full_screen"])
         view.addSeparator()
+        self.theme_menu = view.addMenu("")
+        self.theme_menu.addActions(list(self.theme_actions.values()))
         self.language_menu = view.addMenu("")
         self.language_menu.addActions(list(self.language_actions.values()))
         self.menus["menu.help"].addAction(a["action.about"])
@@ -176,6 +191,10 @@ class MainWindow(QMainWindow):
             action.setText(tr(key, lang))
         self.language_menu.setTitle(tr("menu.language", lang))
         self.language_actions[lang].setChecked(True)
+        self.theme_menu.setTitle(tr("menu.theme", lang))
+        for name, action in self.theme_actions.items():
+            action.setText(tr(f"theme.{name}", lang))
+        self.theme_actions[self.theme_choice].setChecked(True)
         self._update_title()
         self._update_history_actions()
 
@@ -206,17 +225,36 @@ class MainWindow(QMainWindow):
         if not self.demo_panel.apply_link(demo_id, params):
             self.statusBar().showMessage(tr("demo.unavailable", self.state.lang, demo=demo_id), 5000)
 
+    def set_theme(self, choice: str) -> None:
+        """Switch the window, page and plots to a theme ("auto" follows the system) at run time."""
+        self.theme_choice = choice if choice in THEME_CHOICES else "auto"
+        self.theme_actions[self.theme_choice].setChecked(True)
+        theme = resolve_theme(self.theme_choice)
+        changed = theme != current_theme()
+        apply_theme(theme)
+        if changed:
+            self.page.apply_theme()
+            self.lesson_bar.apply_theme()
+            self.demo_panel.rebuild()
+            self.set_zoom(self.zoom)  # the projector theme enlarges everything
+
+    def _system_colours_changed(self, *_args) -> None:
+        if self.theme_choice == "auto":
+            self.set_theme("auto")
+
     def step_zoom(self, direction: int) -> None:
         steps = list(ZOOM_STEPS)
         nearest = min(range(len(steps)), key=lambda i: abs(steps[i] - self.zoom))
         self.set_zoom(steps[max(0, min(len(steps) - 1, nearest + direction))])
 
     def set_zoom(self, factor: float) -> None:
+        """Zoom the page, the demo (its plots too) and the tree; the theme's scale comes on top."""
         self.zoom = factor
-        self.page.set_zoom(factor)
-        self.demo_panel.set_zoom(factor)
+        effective = factor * current_theme().scale
+        self.page.set_zoom(effective)
+        self.demo_panel.set_zoom(effective)
         font = self.tree_view.font()
-        font.setPointSizeF(max(6.0, QGuiApplication.font().pointSizeF() * factor))
+        font.setPointSizeF(max(6.0, QGuiApplication.font().pointSizeF() * effective))
         self.tree_view.setFont(font)
 
     def toggle_full_screen(self) -> None:

@@ -20,7 +20,7 @@ from explorer.core.selfcheck import SCHEMES as SELFCHECK_SCHEMES
 from explorer.core.selfcheck import SelfCheck
 from explorer.core.state import ExplorerState
 from explorer.qt.formula_images import FormulaImages
-from explorer.qt.theme import LIGHT, page_css, ui_font
+from explorer.qt.theme import current_theme, page_css, ui_font
 
 BASE_POINT_SIZE = 12.0
 
@@ -44,7 +44,8 @@ class PageView(QTextBrowser):
         self._folder: Path | None = None
         self.formula_images = FormulaImages(self)
         self.formula_images.ready.connect(self._formulas_ready)
-        self.document().setDefaultStyleSheet(page_css(LIGHT))
+        self.document().setDefaultStyleSheet(page_css())
+        self.formula_images.set_ink(current_theme().foreground)
         self.anchorClicked.connect(self._link_clicked)
         self.viewport().installEventFilter(self)
         state.subscribe(self._state_changed)
@@ -77,6 +78,12 @@ class PageView(QTextBrowser):
 
     def _formulas_ready(self) -> None:
         """The typesetter has loaded: lay the page out again with its formulas drawn."""
+        self.show_topic(keep_scroll=True)
+
+    def apply_theme(self) -> None:
+        """Re-render the page in the current theme's colours (CSS and formula ink)."""
+        self.document().setDefaultStyleSheet(page_css())
+        self.formula_images.set_ink(current_theme().foreground)
         self.show_topic(keep_scroll=True)
 
     def set_zoom(self, factor: float) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QHBoxL
 from explorer.core.i18n import tr
 from explorer.core.lesson import LessonRun
 from explorer.core.state import ExplorerState
+from explorer.qt.theme import current_theme
 
 NEXT_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Right)
 PREVIOUS_KEYS = (Qt.Key.Key_PageUp, Qt.Key.Key_Left)
@@ -58,7 +59,7 @@ class LessonBar(QWidget):
         self.previous_button.clicked.connect(self.previous)
         self.next_button.clicked.connect(self.next)
         self.end_button.clicked.connect(self.end)
-        self.setStyleSheet("#lesson-bar { background: #eef4fb; border-bottom: 1px solid #c5d3e3; }")
+        self.apply_theme()
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         state.subscribe(self._state_changed)
         QApplication.instance().installEventFilter(self)
@@ -127,6 +128,12 @@ class LessonBar(QWidget):
             self.step_run.emit()
 
     # -- drawing -----------------------------------------------------------------------------
+    def apply_theme(self) -> None:
+        theme = current_theme()
+        self.setStyleSheet(f"#lesson-bar {{ background: {theme.table_header}; border-bottom: 1px solid {theme.muted}; }}")
+        if self.run is not None:
+            self.refresh()
+
     def refresh(self) -> None:
         lang = self.state.lang
         run = self.run
@@ -168,7 +175,8 @@ class LessonBar(QWidget):
         else:
             key = "lesson.held" if held else "lesson.missed"
             self.verdict.setText(tr(key, lang, choice=run.chosen(), answer=step.answer))
-            self.verdict.setStyleSheet("color: #007a4d; font-weight: bold;" if held else "color: #c0392b; font-weight: bold;")
+            theme = current_theme()
+            self.verdict.setStyleSheet(f"color: {theme.good if held else theme.bad}; font-weight: bold;")
             self.verdict.show()
 
     # -- keys and clickers -------------------------------------------------------------------

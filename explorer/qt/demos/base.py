@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
 from explorer.qt.demos.controls import ParamControl, make_control
 from explorer.qt.demos.playback import Playback
+from explorer.qt.demos.plotting import scale_plot_text
+from explorer.qt.theme import current_theme
 
+PLOT_TEXT_RATIO = 0.9  # plot text a little smaller than the controls' text
 ONE_COLUMN_MAX = 6  # more parameters than this are laid out in two columns, to leave the plots room
 
 
@@ -32,6 +35,7 @@ class DemoWidget(QWidget):
     def __init__(self, lang: str = "zh", overrides: Mapping[str, object] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.lang = lang
+        self.theme = current_theme()  # a theme switch rebuilds the demo
         self.params: dict[str, ParamValue] = resolve(self.SPECS, overrides or {})
         self.controls: dict[str, ParamControl] = {}
         self.control_labels: dict[str, QLabel] = {}
@@ -59,6 +63,7 @@ class DemoWidget(QWidget):
         self.build_extra_controls(layout)
         self.set_lang(lang)
         self.redraw()
+        self._scale_plots()
 
     # -- for subclasses -------------------------------------------------------------------
     def build_view(self, layout: QVBoxLayout) -> None:
@@ -77,6 +82,15 @@ class DemoWidget(QWidget):
         """Stop timers and release what the demo holds; called before it is thrown away."""
         if self.playback is not None:
             self.playback.pause()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._scale_plots()
+        super().changeEvent(event)
+
+    def _scale_plots(self) -> None:
+        """Plot text follows the demo's font (zoom) and the theme's scale."""
+        scale_plot_text(self, self.font().pointSizeF() * PLOT_TEXT_RATIO)
 
     def hideEvent(self, event) -> None:
         if self.playback is not None:

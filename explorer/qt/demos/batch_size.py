@@ -18,24 +18,23 @@ from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import status_label, style_plot
-from explorer.qt.theme import LIGHT, OKABE_ITO
+from explorer.qt.demos.plotting import legend_brush, status_label, style_plot
+from explorer.qt.theme import Theme
 
 GAP_RANGE = (1e-5, 1000.0)  # fixed y range; the top three decades keep the legend clear
 REACH_TARGET = 1e-2
 EPOCHS_PER_SECOND = 1.0  # at speed 1×
-BATCH_COLOURS = dict(zip(mb.BATCH_SIZES, (OKABE_ITO[1], OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[0], OKABE_ITO[3])))
+BATCH_COLOUR_INDEX = dict(zip(mb.BATCH_SIZES, (1, 4, 2, 0, 3)))  # into the theme's data colours
 REFERENCE_POINTS = 160
-SMALL_TITLE = "9pt"
 
 
 class CurveView:
     """One batch size's curve, with the arrays it shows and how many points are revealed."""
 
-    def __init__(self, plot: pg.PlotItem, batch: int):
-        colour = BATCH_COLOURS[batch]
+    def __init__(self, plot: pg.PlotItem, batch: int, theme: Theme):
+        colour = theme.colour(BATCH_COLOUR_INDEX[batch])
         self.batch = batch
-        self.curve = plot.plot(pen=pg.mkPen(colour, width=LIGHT.line_width))
+        self.curve = plot.plot(pen=pg.mkPen(colour, width=theme.line_width))
         # PlotDataItems (not bare scatter items) follow the plot's log mode.
         self.marker = plot.plot(pen=None, symbol="x", symbolSize=14, symbolBrush=colour,
                                 symbolPen=pg.mkPen(colour, width=2))
@@ -113,27 +112,27 @@ class BatchSizeDemo(DemoWidget):
         self.loss_plot.setLogMode(x=True, y=True)
         self.loss_plot.setYRange(math.log10(GAP_RANGE[0]), math.log10(GAP_RANGE[1]), padding=0)
         self.legend = self.loss_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
-                                              brush=pg.mkBrush(255, 255, 255, 210))
-        self.curves = {batch: CurveView(self.loss_plot, batch) for batch in mb.BATCH_SIZES}
+                                              brush=legend_brush(self.theme))
+        self.curves = {batch: CurveView(self.loss_plot, batch, self.theme) for batch in mb.BATCH_SIZES}
 
     def _build_noise_plots(self) -> None:
-        width = LIGHT.line_width
+        width = self.theme.line_width
         self.noise_plot.setLogMode(x=True, y=True)
         self.noise_legend = self.noise_plot.addLegend(offset=(4, -4), labelTextSize="7pt", verSpacing=-8)
-        self.plain_line = self.noise_plot.plot(pen=pg.mkPen("#888888", width=width, style=Qt.PenStyle.DashLine))
-        self.expected_line = self.noise_plot.plot(pen=pg.mkPen(OKABE_ITO[0], width=width))
+        self.plain_line = self.noise_plot.plot(pen=pg.mkPen(self.theme.muted, width=width, style=Qt.PenStyle.DashLine))
+        self.expected_line = self.noise_plot.plot(pen=pg.mkPen(self.theme.colour(0), width=width))
         self.measured_points = self.noise_plot.plot(pen=None, symbol="o", symbolSize=7,
-                                                    symbolBrush=OKABE_ITO[1], symbolPen=None)
+                                                    symbolBrush=self.theme.colour(1), symbolPen=None)
         self.zero_marker = self.noise_plot.plot(pen=None, symbol="t", symbolSize=11,
-                                                symbolBrush=OKABE_ITO[1], symbolPen=None)
-        self.zero_text = pg.TextItem(anchor=(1.0, 0.5), color=LIGHT.muted)
+                                                symbolBrush=self.theme.colour(1), symbolPen=None)
+        self.zero_text = pg.TextItem(anchor=(1.0, 0.5), color=self.theme.muted)
         self.noise_plot.addItem(self.zero_text)
         self.chosen_marker = self.noise_plot.plot(pen=None, symbol="o", symbolSize=17, symbolBrush=None,
-                                                  symbolPen=pg.mkPen(LIGHT.bad, width=2.5))
+                                                  symbolPen=pg.mkPen(self.theme.bad, width=2.5))
 
         self.gradient_points = pg.ScatterPlotItem(size=5, symbol="o", brush=pg.mkBrush(0, 114, 178, 90), pen=None)
         self.scatter_plot.addItem(self.gradient_points)
-        self.full_gradient = pg.ScatterPlotItem(size=16, symbol="+", pen=pg.mkPen(LIGHT.bad, width=3))
+        self.full_gradient = pg.ScatterPlotItem(size=16, symbol="+", pen=pg.mkPen(self.theme.bad, width=3))
         self.scatter_plot.addItem(self.full_gradient)
 
     def build_extra_controls(self, layout: QVBoxLayout) -> None:
@@ -143,7 +142,7 @@ class BatchSizeDemo(DemoWidget):
         lang = self.lang
         self.loss_plot.setTitle(tr("bs.plot.loss", lang))
         self.loss_plot.setLabel("left", tr("bs.axis.gap", lang))
-        self.noise_plot.setTitle(tr("bs.plot.noise", lang), size=SMALL_TITLE)
+        self.noise_plot.setTitle(tr("bs.plot.noise", lang))
         self.noise_plot.setLabel("bottom", tr("bs.axis.batch", lang))
         self.noise_plot.setLabel("left", tr("bs.axis.noise", lang))
         self.scatter_plot.setLabel("bottom", tr("bs.axis.g1", lang))
@@ -285,7 +284,7 @@ class BatchSizeDemo(DemoWidget):
         self.detail_label.setText(noise_text + "\n" + time_text)
         title = tr("bs.plot.scatter", lang, batch=batch)
         if title != self.scatter_plot.titleLabel.text:
-            self.scatter_plot.setTitle(title, size=SMALL_TITLE)
+            self.scatter_plot.setTitle(title)
 
     # -- animation --------------------------------------------------------------------------
     def _show(self, epoch: float) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue
@@ -53,7 +53,7 @@ class NumberControl(ParamControl):
             if spec.log:
                 self.spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.spin.setKeyboardTracking(False)
-        self.spin.setMinimumWidth(72)
+        self._fit_spin()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
@@ -61,6 +61,15 @@ class NumberControl(ParamControl):
         self.slider.valueChanged.connect(self._slider_moved)
         self.spin.valueChanged.connect(self._spin_changed)
         self.set_value(spec.default)
+
+    def _fit_spin(self) -> None:
+        """Wide enough for the longest value in the current font (it grows with the zoom)."""
+        self.spin.setMinimumWidth(round(self.spin.fontMetrics().horizontalAdvance("0.00000") + 28))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_spin()
+        super().changeEvent(event)
 
     def _to_slider(self, value: float) -> int:
         spec, top = self.spec, self.slider.maximum()

@@ -20,13 +20,12 @@ from explorer.core.i18n import tr
 from explorer.core.sims import early_stopping as es
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import log_ticks, status_label, style_plot
-from explorer.qt.theme import LIGHT, OKABE_ITO
+from explorer.qt.demos.plotting import legend_brush, log_ticks, status_label, style_plot
 
 RUN_SECONDS = 6.0  # a run plays in about this long at 1×
 LOSS_FLOOR = 1e-4  # the log axis ends here; a perfect fit is drawn at the floor
 FIT_RANGE = (-2.0, 3.0)  # the data lie within ±2; the top is the legend's
-TRAIN_COLOUR, VAL_COLOUR, BEST_COLOUR, STOP_COLOUR = OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], LIGHT.bad
+TRAIN, VALIDATION, BEST = 0, 1, 2  # indices into the theme's data colours
 GRID = np.linspace(0.0, 1.0, es.CURVE_POINTS)
 
 
@@ -65,47 +64,47 @@ class EpochsDemo(DemoWidget):
         self._fit_legend_state = None
 
     def _build_loss_plot(self) -> None:
-        width = LIGHT.line_width
+        width = self.theme.line_width
         plot = self.loss_plot
         plot.setLogMode(x=False, y=True)
         self.loss_legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
-                                          brush=pg.mkBrush(255, 255, 255, 210))
-        self.train_curve = plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=width))
-        self.val_curve = plot.plot(pen=pg.mkPen(VAL_COLOUR, width=width))
+                                          brush=legend_brush(self.theme))
+        self.train_curve = plot.plot(pen=pg.mkPen(self.theme.colour(TRAIN), width=width))
+        self.val_curve = plot.plot(pen=pg.mkPen(self.theme.colour(VALIDATION), width=width))
         faint = Qt.PenStyle.DotLine
-        self.train_rest = plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=width, style=faint))
-        self.val_rest = plot.plot(pen=pg.mkPen(VAL_COLOUR, width=width, style=faint))
+        self.train_rest = plot.plot(pen=pg.mkPen(self.theme.colour(TRAIN), width=width, style=faint))
+        self.val_rest = plot.plot(pen=pg.mkPen(self.theme.colour(VALIDATION), width=width, style=faint))
         for item in (self.train_rest, self.val_rest):
             item.setOpacity(0.45)
         for item in (self.train_curve, self.val_curve, self.train_rest, self.val_rest):
             # Thousands of epochs on a few hundred pixels: draw about one point per pixel.
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
-        self.best_marker = plot.plot(pen=None, symbol="star", symbolSize=16, symbolBrush=BEST_COLOUR,
-                                     symbolPen=pg.mkPen("#ffffff", width=1))
-        self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(LIGHT.muted, width=1))
-        self.stop_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(STOP_COLOUR, width=2, style=Qt.PenStyle.DashLine),
-                                         label="", labelOpts={"position": 0.92, "color": STOP_COLOUR,
+        self.best_marker = plot.plot(pen=None, symbol="star", symbolSize=16, symbolBrush=self.theme.colour(BEST),
+                                     symbolPen=pg.mkPen(self.theme.plot_background, width=1))
+        self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(self.theme.muted, width=1))
+        self.stop_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(self.theme.bad, width=2, style=Qt.PenStyle.DashLine),
+                                         label="", labelOpts={"position": 0.92, "color": self.theme.bad,
                                                               "anchors": [(0, 0.5), (0, 0.5)]})
-        self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(BEST_COLOUR, width=1.5, style=Qt.PenStyle.DashLine))
+        self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(self.theme.colour(BEST), width=1.5, style=Qt.PenStyle.DashLine))
         for line in (self.now_line, self.stop_line, self.best_line):
             plot.addItem(line, ignoreBounds=True)
 
     def _build_fit_plot(self) -> None:
-        width = LIGHT.line_width
+        width = self.theme.line_width
         plot = self.fit_plot
         plot.setXRange(0.0, 1.0, padding=0.02)
         plot.setYRange(*FIT_RANGE, padding=0)
         self.fit_legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
-                                         brush=pg.mkBrush(255, 255, 255, 210), colCount=2)
-        self.truth = plot.plot(pen=pg.mkPen("#777777", width=1.5, style=Qt.PenStyle.DashLine))
+                                         brush=legend_brush(self.theme), colCount=2)
+        self.truth = plot.plot(pen=pg.mkPen(self.theme.muted, width=1.5, style=Qt.PenStyle.DashLine))
         self.truth.setData(GRID, es.true_function(GRID))
         self.val_points = plot.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=None,
-                                    symbolPen=pg.mkPen(VAL_COLOUR, width=1.2))
-        self.train_points = plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=TRAIN_COLOUR,
-                                      symbolPen=pg.mkPen("#ffffff", width=1))
-        self.restored_fit = plot.plot(pen=pg.mkPen(BEST_COLOUR, width=width + 1))
-        self.fit = plot.plot(pen=pg.mkPen("#1b1b1b", width=width))
+                                    symbolPen=pg.mkPen(self.theme.colour(VALIDATION), width=1.2))
+        self.train_points = plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush=self.theme.colour(TRAIN),
+                                      symbolPen=pg.mkPen(self.theme.plot_background, width=1))
+        self.restored_fit = plot.plot(pen=pg.mkPen(self.theme.colour(BEST), width=width + 1))
+        self.fit = plot.plot(pen=pg.mkPen(self.theme.foreground, width=width))
 
     def build_extra_controls(self, layout: QVBoxLayout) -> None:
         layout.addLayout(self.playback.row)

@@ -19,10 +19,15 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QS
 
 from explorer.core.i18n import tr
 from explorer.core.sims import hmm
-from explorer.qt.theme import LIGHT
+from explorer.qt.theme import current_theme
 
-BAD_ROW = QColor("#fbe3e0")
 ROW_TOLERANCE = 1e-6
+
+
+def _bad_row_colour() -> QColor:
+    colour = QColor(current_theme().bad)
+    colour.setAlpha(60)
+    return colour
 
 
 class MatrixTable(QTableWidget):
@@ -65,7 +70,7 @@ class MatrixTable(QTableWidget):
             bad = abs(total - 1.0) > ROW_TOLERANCE
             self.item(r, columns).setText(f"{total:.4g}")
             for c in range(columns + 1):
-                self.item(r, c).setBackground(QBrush(BAD_ROW) if bad else QBrush())
+                self.item(r, c).setBackground(QBrush(_bad_row_colour()) if bad else QBrush())
         self.blockSignals(False)
 
     def bad_rows(self) -> list[tuple[int, float]]:
@@ -188,5 +193,5 @@ class ModelEditor(QWidget):
         lines = [self._refused] if self._refused else []
         lines += [problem.message(self.lang) for problem in self.problems()]
         self.message.setText("\n".join(lines))
-        self.message.setStyleSheet(f"color: {LIGHT.bad};" if lines else "")
+        self.message.setStyleSheet(f"color: {current_theme().bad};" if lines else "")
         self.normalise_button.setEnabled(bool(self.problems()))

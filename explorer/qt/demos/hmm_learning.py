@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.qt.demos.plotting import style_plot
-from explorer.qt.theme import LIGHT, OKABE_ITO
+from explorer.qt.theme import current_theme
 
 
 class MatrixPair(QWidget):
@@ -42,13 +42,13 @@ class MatrixPair(QWidget):
         block_height = (self.height() - title_height) / 2
         for row, (label, matrices) in enumerate(zip(self.row_titles, (self.learned, self.true))):
             top = title_height + row * block_height
-            painter.setPen(QColor(LIGHT.foreground))
+            painter.setPen(QColor(current_theme().foreground))
             painter.drawText(QRectF(0, top, label_width, block_height), Qt.AlignmentFlag.AlignVCenter, label)
             x = label_width
             for index, matrix in enumerate(matrices):
                 width = unit * matrix.shape[1]
                 if row == 0:
-                    painter.setPen(QColor(LIGHT.muted))
+                    painter.setPen(QColor(current_theme().muted))
                     painter.drawText(QRectF(x, 0, width, title_height), Qt.AlignmentFlag.AlignCenter, self.titles[index])
                 self._paint_matrix(painter, QRectF(x, top + 2, width, block_height - 6), matrix, metrics)
                 x += width + 12
@@ -61,12 +61,12 @@ class MatrixPair(QWidget):
             for c in range(columns):
                 value = float(matrix[r, c])
                 box = QRectF(area.left() + c * cell_w, area.top() + r * cell_h, cell_w - 2, cell_h - 2)
-                colour = QColor(OKABE_ITO[0])
+                colour = QColor(current_theme().colour(0))
                 colour.setAlpha(int(25 + 200 * min(1.0, max(0.0, value))))
                 painter.fillRect(box, colour)
                 text = f"{value:.2f}"
                 if metrics.horizontalAdvance(text) < box.width() and metrics.height() < box.height() + 2:
-                    painter.setPen(QColor("#ffffff") if value > 0.55 else QColor(LIGHT.foreground))
+                    painter.setPen(QColor("#ffffff") if value > 0.55 else QColor(current_theme().foreground))
                     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
 
@@ -80,10 +80,10 @@ class LearningView(QWidget):
         self.plot_widget = pg.PlotWidget()
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
-        self.curve = self.plot.plot(pen=pg.mkPen(OKABE_ITO[1], width=LIGHT.line_width), symbol="o", symbolSize=5,
-                                    symbolBrush=OKABE_ITO[1], symbolPen=None)
-        self.reference = pg.InfiniteLine(angle=0, pen=pg.mkPen(OKABE_ITO[2], width=1.5, style=Qt.PenStyle.DashLine),
-                                         label="", labelOpts={"position": 0.05, "color": OKABE_ITO[2],
+        self.curve = self.plot.plot(pen=pg.mkPen(current_theme().colour(1), width=current_theme().line_width), symbol="o", symbolSize=5,
+                                    symbolBrush=current_theme().colour(1), symbolPen=None)
+        self.reference = pg.InfiniteLine(angle=0, pen=pg.mkPen(current_theme().colour(2), width=1.5, style=Qt.PenStyle.DashLine),
+                                         label="", labelOpts={"position": 0.05, "color": current_theme().colour(2),
                                                               "anchors": [(0, 1), (0, 1)]})
         self.plot.addItem(self.reference, ignoreBounds=True)
         self.matrices = MatrixPair()

@@ -15,15 +15,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from explorer.qt.theme import LIGHT, OKABE_ITO
+from explorer.qt.theme import current_theme
 
-STATE_COLOURS = (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[3], OKABE_ITO[4])
 HIDDEN_MARK = "?"
 MIN_COLUMN = 46.0  # trellis columns narrower than this scroll instead of shrinking
 
 
 def _colour(index: int, alpha: int = 255) -> QColor:
-    colour = QColor(STATE_COLOURS[index % len(STATE_COLOURS)])
+    colour = QColor(current_theme().colour(index % 5))
     colour.setAlpha(alpha)
     return colour
 
@@ -160,6 +159,7 @@ class StateGraphView(SteppedView):
 
     def _paint_arrows(self, painter, centres, radius, source, target, fraction) -> None:
         data = self.data
+        theme = current_theme()
         count = len(centres)
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.85))
@@ -171,16 +171,18 @@ class StateGraphView(SteppedView):
                     continue
                 taken = source is not None and i == source and j == target
                 width = 1.0 + 6.0 * probability
-                colour = QColor(LIGHT.bad) if taken and fraction < 0.5 else QColor("#6b6b6b")
+                colour = QColor(theme.bad) if taken and fraction < 0.5 else QColor(theme.muted)
                 if taken:
                     width += 2.0 * math.sin(math.pi * min(1.0, fraction * 2))
                 painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
                 painter.setBrush(colour)
                 label_at = self._paint_arrow(painter, centres, radius, i, j, width)
-                painter.setPen(QColor(LIGHT.foreground))
+                painter.setPen(QColor(current_theme().foreground))
                 text = f"{probability:.2f}"
                 box = QRectF(label_at.x() - 30, label_at.y() - 10, 60, 20)
-                painter.fillRect(box.adjusted(14, 2, -14, -2), QColor(255, 255, 255, 200))
+                backdrop = QColor(theme.background)
+                backdrop.setAlpha(200)
+                painter.fillRect(box.adjusted(14, 2, -14, -2), backdrop)
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(self.font())
 
@@ -233,10 +235,10 @@ class StateGraphView(SteppedView):
             painter.setPen(QPen(_colour(index), 4.0 if lit else 2.0))
             painter.setBrush(_colour(index, 255 if lit else 40))
             painter.drawEllipse(centre, radius, radius)
-            painter.setPen(QColor("#ffffff") if lit else QColor(LIGHT.foreground))
+            painter.setPen(QColor("#ffffff") if lit else QColor(current_theme().foreground))
             box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, data.state_names[index])
-            painter.setPen(QColor(LIGHT.muted))
+            painter.setPen(QColor(current_theme().muted))
             below = QRectF(centre.x() - radius * 1.5, centre.y() + radius + 2, radius * 3, 20)
             painter.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                              f"π = {float(data.initial[index]):.2f}")
@@ -252,8 +254,8 @@ class StateGraphView(SteppedView):
                 end = centres[target]
                 start = centres[source] if source is not None else QPointF(end.x(), end.y() - radius * 2.5)
                 token = QPointF(start.x() + (end.x() - start.x()) * t, start.y() + (end.y() - start.y()) * t)
-            painter.setPen(QPen(QColor(LIGHT.bad), 2))
-            painter.setBrush(QColor(LIGHT.bad))
+            painter.setPen(QPen(QColor(current_theme().bad), 2))
+            painter.setBrush(QColor(current_theme().bad))
             painter.drawEllipse(token, radius * 0.22, radius * 0.22)
 
     def _paint_tape(self, painter, tape: QRectF, step: int, fraction: float) -> None:
@@ -266,7 +268,7 @@ class StateGraphView(SteppedView):
         cell = max(MIN_COLUMN * 0.8, min(90.0, (tape.width() - label_width - 8) / max(total, 1)))
         visible = max(1, int((tape.width() - label_width - 8) / cell + 1e-6))
         first = max(0, min(step + 1, total) - visible)  # keep the newest cell in view
-        painter.setPen(QColor(LIGHT.muted))
+        painter.setPen(QColor(current_theme().muted))
         painter.drawText(QRectF(4, top, label_width, row), Qt.AlignmentFlag.AlignVCenter, data.hidden_label)
         painter.drawText(QRectF(4, top + row * 1.15, label_width, row), Qt.AlignmentFlag.AlignVCenter, data.observed_label)
         for t in range(first, min(total, first + visible)):
@@ -275,7 +277,7 @@ class StateGraphView(SteppedView):
             symbol_box = QRectF(x + 2, top + row * 1.15, cell - 4, row)
             done = t < step
             current = t == step and fraction > 0
-            painter.setPen(QPen(QColor("#c8c8c8"), 1))
+            painter.setPen(QPen(QColor(current_theme().muted), 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(hidden_box, 4, 4)
             painter.drawRoundedRect(symbol_box, 4, 4)
@@ -285,18 +287,18 @@ class StateGraphView(SteppedView):
                     painter.setBrush(_colour(state, 70))
                     painter.setPen(QPen(_colour(state), 1.5))
                     painter.drawRoundedRect(hidden_box, 4, 4)
-                    painter.setPen(QColor(LIGHT.foreground))
+                    painter.setPen(QColor(current_theme().foreground))
                     painter.drawText(hidden_box, Qt.AlignmentFlag.AlignCenter, self._fit(data.state_names[state], hidden_box))
                 else:
-                    painter.setPen(QColor(LIGHT.muted))
+                    painter.setPen(QColor(current_theme().muted))
                     painter.drawText(hidden_box, Qt.AlignmentFlag.AlignCenter, HIDDEN_MARK)
             if done or (current and fraction >= 0.5):
                 drop = 1.0 if done else _smooth((fraction - 0.5) * 2)
                 box = symbol_box.translated(0, -(1 - drop) * row * 1.2)
-                painter.setBrush(QColor("#fff4d6"))
-                painter.setPen(QPen(QColor(OKABE_ITO[4]), 1.5))
+                painter.setBrush(_colour(4, 60))
+                painter.setPen(QPen(_colour(4), 1.5))
                 painter.drawRoundedRect(box, 4, 4)
-                painter.setPen(QColor(LIGHT.foreground))
+                painter.setPen(QColor(current_theme().foreground))
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._fit(data.symbol_names[int(data.observations[t])], box))
 
     def _fit(self, text: str, box: QRectF) -> str:
@@ -362,7 +364,7 @@ class TrellisView(SteppedView):
             y = top + s * row
             return QRectF(x + column * 0.12, y + row * 0.14, column * 0.76, row * 0.72)
 
-        painter.setPen(QColor(LIGHT.foreground))
+        painter.setPen(QColor(current_theme().foreground))
         for s, name in enumerate(data.state_names):
             painter.setPen(_colour(s))
             painter.drawText(QRectF(left - label_width, top + s * row, label_width - 6, row),
@@ -371,7 +373,7 @@ class TrellisView(SteppedView):
         for t in range(first, last_visible):
             box = cell(t, 0)
             title = QRectF(box.left() - column * 0.12, top - metrics.height() * 1.6, column, metrics.height() * 1.4)
-            painter.setPen(QColor(LIGHT.muted))
+            painter.setPen(QColor(current_theme().muted))
             painter.drawText(title, Qt.AlignmentFlag.AlignCenter,
                              metrics.elidedText(f"{t + 1}: {data.column_titles[t]}", Qt.TextElideMode.ElideRight, column))
         for t in range(first, last_visible):
@@ -384,7 +386,7 @@ class TrellisView(SteppedView):
             for s in range(count):
                 self._paint_cell(painter, cell(t, s), t, s, shown, (t, s) in on_path, metrics)
         if data.footer and self.position >= steps:
-            painter.setPen(QColor(LIGHT.foreground))
+            painter.setPen(QColor(current_theme().foreground))
             painter.drawText(QRectF(4, self.height() - footer_height, self.width() - 8, footer_height),
                              Qt.AlignmentFlag.AlignVCenter, data.footer)
         painter.end()
@@ -421,7 +423,7 @@ class TrellisView(SteppedView):
 
     def _paint_cell(self, painter, box: QRectF, t: int, s: int, shown: float, on_path: bool, metrics) -> None:
         data = self.data
-        painter.setPen(QPen(QColor("#d0d0d0"), 1))
+        painter.setPen(QPen(QColor(current_theme().muted), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(box, 5, 5)
         if shown <= 0:
@@ -429,9 +431,11 @@ class TrellisView(SteppedView):
         level = float(data.shading[t, s])
         fill = _colour(s, int((40 + 180 * level) * shown))
         painter.setBrush(fill)
-        painter.setPen(QPen(QColor(LIGHT.bad), 3.5) if on_path else Qt.PenStyle.NoPen)
+        painter.setPen(QPen(QColor(current_theme().bad), 3.5) if on_path else Qt.PenStyle.NoPen)
         painter.drawRoundedRect(box, 5, 5)
         text = fitted_probability(float(data.values[t, s]), metrics, box.width() - 4)
         if text and metrics.height() < box.height():
-            painter.setPen(QColor(0, 0, 0, int(255 * shown)))
+            ink = QColor(current_theme().foreground)
+            ink.setAlpha(int(255 * shown))
+            painter.setPen(ink)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

@@ -15,7 +15,6 @@ from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.plotting import style_plot
-from explorer.qt.theme import LIGHT, OKABE_ITO
 
 MIN_LOG_LOSS = 1e-16
 GRID_SIZE = 160
@@ -52,21 +51,21 @@ class LearningRateDemo(DemoWidget):
         self.loss_plot.setLogMode(x=False, y=True)
         layout.addWidget(self.plots, 1)
 
-        width = LIGHT.line_width
+        width = self.theme.line_width
         self.heatmap = pg.ImageItem()
         self.heatmap.setColorMap(pg.colormap.get("CET-L18"))
         self.heatmap.setOpacity(0.35)
         self.path_plot.addItem(self.heatmap)
-        self.curve = self.path_plot.plot(pen=pg.mkPen("#888888", width=width))
-        self.contours = [self.path_plot.plot(pen=pg.mkPen("#9a9a9a", width=1)) for _ in CONTOUR_LEVELS]
-        ghost_pen = pg.mkPen(OKABE_ITO[0], width=width, style=Qt.PenStyle.DashLine)
+        self.curve = self.path_plot.plot(pen=pg.mkPen(self.theme.muted, width=width))
+        self.contours = [self.path_plot.plot(pen=pg.mkPen(self.theme.muted, width=1)) for _ in CONTOUR_LEVELS]
+        ghost_pen = pg.mkPen(self.theme.colour(0), width=width, style=Qt.PenStyle.DashLine)
         self.ghost_path = self.path_plot.plot(pen=ghost_pen)
         self.ghost_path.setOpacity(0.35)
-        self.path = self.path_plot.plot(pen=pg.mkPen(OKABE_ITO[1], width=width), symbol="o", symbolSize=6,
-                                        symbolBrush=OKABE_ITO[1], symbolPen=None)
-        self.end_marker = pg.ScatterPlotItem(size=14, symbol="x", pen=pg.mkPen(LIGHT.bad, width=3))
+        self.path = self.path_plot.plot(pen=pg.mkPen(self.theme.colour(1), width=width), symbol="o", symbolSize=6,
+                                        symbolBrush=self.theme.colour(1), symbolPen=None)
+        self.end_marker = pg.ScatterPlotItem(size=14, symbol="x", pen=pg.mkPen(self.theme.bad, width=3))
         self.path_plot.addItem(self.end_marker)
-        self.start = pg.TargetItem(movable=True, size=16, pen=pg.mkPen(OKABE_ITO[2], width=2))
+        self.start = pg.TargetItem(movable=True, size=16, pen=pg.mkPen(self.theme.colour(2), width=2))
         self.path_plot.addItem(self.start)
         self.start.sigPositionChangeFinished.connect(self._start_dragged)
         self.start.sigPositionChanged.connect(self._start_dragging)
@@ -74,11 +73,11 @@ class LearningRateDemo(DemoWidget):
 
         self.ghost_loss = self.loss_plot.plot(pen=ghost_pen)
         self.ghost_loss.setOpacity(0.35)
-        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(OKABE_ITO[1], width=width))
+        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(self.theme.colour(1), width=width))
         self.ghost_rate = self.rate_plot.plot(pen=ghost_pen)
         self.ghost_rate.setOpacity(0.35)
-        self.rate_curve = self.rate_plot.plot(pen=pg.mkPen(OKABE_ITO[0], width=width))
-        self.limit_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(LIGHT.bad, width=1, style=Qt.PenStyle.DotLine))
+        self.rate_curve = self.rate_plot.plot(pen=pg.mkPen(self.theme.colour(0), width=width))
+        self.limit_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(self.theme.bad, width=1, style=Qt.PenStyle.DotLine))
         self.rate_plot.addItem(self.limit_line)
         self._landscape_key = None
         self.run: gd.Run | None = None
@@ -183,12 +182,12 @@ class LearningRateDemo(DemoWidget):
     def _describe(self, run: gd.Run) -> None:
         lang = self.lang
         if run.diverged:
-            text, colour = tr("lr.diverged_at", lang, step=run.diverged_step), LIGHT.bad
+            text, colour = tr("lr.diverged_at", lang, step=run.diverged_step), self.theme.bad
         elif run.regime == "oscillating" and run.final_loss < 1e-3 * max(run.losses[0], 1e-12):
-            text, colour = tr("lr.regime.oscillating_converging", lang), LIGHT.warn
+            text, colour = tr("lr.regime.oscillating_converging", lang), self.theme.warn
         else:
             text = tr(f"lr.regime.{run.regime}", lang)
-            colour = {"converging": LIGHT.good, "slow": LIGHT.warn, "oscillating": LIGHT.warn}.get(run.regime, LIGHT.bad)
+            colour = {"converging": self.theme.good, "slow": self.theme.warn, "oscillating": self.theme.warn}.get(run.regime, self.theme.bad)
         self.regime_label.setText(text)
         self.regime_label.setStyleSheet(f"color: {colour};")
         if run.stable_limit is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem, QLabel
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 
 def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
@@ -20,6 +21,13 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     plot.setMouseEnabled(x=mouse, y=mouse)
     for side in ("left", "bottom"):
         plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def legend_brush(theme) -> QBrush:
+    """A legend's background: the plot's own colour, nearly opaque, so curves behind stay faint."""
+    colour = QColor(theme.plot_background)
+    colour.setAlpha(215)
+    return QBrush(colour)
 
 
 def status_label(name: str, lines: int = 2, bold: bool = False) -> QLabel:
@@ -52,3 +60,29 @@ def log_ticks(low: float, high: float) -> list[list[tuple[float, str]]]:
             if low <= value <= high:
                 minor.append((math.log10(value), f"{value:g}" if label_minor else ""))
     return [major, minor]
+
+
+def scale_plot_text(root: QWidget, point_size: float) -> None:
+    """Set every plot's tick labels, axis labels, titles and legends under ``root`` to ``point_size``.
+
+    pyqtgraph draws its text in fonts of its own, so zooming a demo's font alone would leave the
+    plots small; this is what makes Ctrl+= (and the projector theme) reach the plots too.
+    """
+    font = QFont(root.font())
+    font.setPointSizeF(point_size)
+    size = f"{point_size:.1f}pt"
+    legend_size = f"{point_size * 0.9:.1f}pt"
+    for view in root.findChildren(pg.GraphicsView):
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setStyle(tickFont=font)
+                item.setLabel(item.labelText, item.labelUnits, item.labelUnitPrefix, **{"font-size": size})
+                item.showLabel(bool(item.labelText or item.labelUnits))
+            elif isinstance(item, pg.PlotItem):
+                item.titleLabel.setText(item.titleLabel.text, size=size)
+            elif isinstance(item, pg.LegendItem):
+                item.opts["labelTextSize"] = legend_size
+                for _sample, label in item.items:
+                    label.setText(label.text, size=legend_size)
+            elif isinstance(item, pg.TextItem):
+                item.setFont(font)
