@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--topic", metavar="ID", help="open this topic")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the interface and pages")
     parser.add_argument("--content", metavar="DIR", action="append", default=[], type=Path, help="an extra content folder (repeatable)")
+    parser.add_argument("--present", action="store_true",
+                        help="start in presentation mode (full screen, large text; Esc leaves)")
     parser.add_argument("--theme", choices=("auto", "light", "dark", "projector"),
                         help="colour theme (default: as last time, else follow the system)")
     parser.add_argument("--screenshot", metavar="PNG", type=Path, help="render the window, save a PNG and exit")
@@ -200,6 +202,11 @@ def _run_gui(args, content, start: dict) -> int:
     if args.exit_after_first_paint:
         window.page.first_painted.connect(lambda: (print("first-paint", flush=True), app.exit(0)))
     window.show()
+    if args.present:
+        window.set_presenting(True)
+        if args.screenshot:  # a picture of the given size, not of whatever screen this is
+            window.showNormal()
+            window.resize(*args.size)
     if damaged:
         from explorer.core.i18n import tr
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from explorer.core.i18n import tr
 from explorer.core.state import ExplorerState
+from explorer.qt.theme import zoomed_font
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,6 @@ class DemoPanel(QWidget):
             self._show_message(tr("demo.failed", self.state.lang, error=error))
             return
         self.demo.params_changed.connect(self._demo_changed)
-        self._apply_zoom()
         self.message.hide()
         self.body.addWidget(self.demo, 1)
 
@@ -200,11 +200,6 @@ class DemoPanel(QWidget):
             self.presets.setItemText(0, tr("demo.choose_preset", lang))
 
     def set_zoom(self, factor: float) -> None:
+        """Zoom the whole panel: its title and buttons, and the demo, which inherits the font."""
         self.zoom = factor
-        self._apply_zoom()
-
-    def _apply_zoom(self) -> None:
-        if self.demo is not None:
-            font = self.font()
-            font.setPointSizeF(max(6.0, self.font().pointSizeF() * self.zoom))
-            self.demo.setFont(font)
+        self.setFont(zoomed_font(factor))

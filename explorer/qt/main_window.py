@@ -14,11 +14,12 @@ from explorer.core.topics import LANGUAGES
 from explorer.qt.demo_panel import DemoPanel
 from explorer.qt.page_view import PageView
 from explorer.qt.presenter import LessonBar
-from explorer.qt.theme import THEME_CHOICES, apply_theme, current_theme, resolve_theme
+from explorer.qt.theme import THEME_CHOICES, apply_theme, current_theme, resolve_theme, zoomed_font
 from explorer.qt.topic_tree import TopicTreeView
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_SIZE = (1280, 800)
+PRESENTATION_BASE_HEIGHT = 800  # presentation text grows with the screen beyond this height
 
 
 class MainWindow(QMainWindow):
@@ -33,6 +34,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.zoom = 1.0
         self.theme_choice = "auto"
+        self.presenting = False
+        self.presentation_scale = 1.0
+        self._before_presenting: dict = {}
         self.setObjectName("main-window")
         self.resize(*DEFAULT_SIZE)
         self.tree_view = TopicTreeView(state)
@@ -136,6 +140,13 @@ class MainWindow(QMainWindow):
         self._action("action.zoom_reset", lambda: self.set_zoom(1.0), ["Ctrl+0"])
         full = self._action("action.full_screen", self.toggle_full_screen, ["F11"])
         full.setCheckable(True)
+        present = self._action("action.present", self.toggle_presenting, ["F5"])
+        present.setCheckable(True)
+        leave = self._action("action.leave_presentation", lambda: self.set_presenting(False), ["Esc"])
+        leave.setEnabled(False)
+        topics = self._action("action.show_topics", self.toggle_topics, ["F6"])
+        topics.setCheckable(True)
+        topics.setChecked(True)
         self._action("action.copy_link", self.copy_link, ["Ctrl+Shift+C"])
         self._action("action.content_problems", self.show_problems)
         self._action("action.quit", self.close, ["Ctrl+Q"])
@@ -175,7 +186,7 @@ class MainWindow(QMainWindow):
         view = self.menus["menu.view"]
         view.addActions([a["action.zoom_in"], a["action.zoom_out"], a["action.zoom_reset"]])
         view.addSeparator()
-        view.addAction(a["action.full_screen"])
+        view.addActions([a["action.present"], a["action.full_screen"], a["action.show_topics"]])
         view.addSeparator()
         self.theme_menu = view.addMenu("")
         self.theme_menu.addActions(list(self.theme_actions.values()))
@@ -250,12 +261,61 @@ class MainWindow(QMainWindow):
     def set_zoom(self, factor: float) -> None:
         """Zoom the page, the demo (its plots too) and the tree; the theme's scale comes on top."""
         self.zoom = factor
-        effective = factor * current_theme().scale
+        effective = factor * current_theme().scale * self.presentation_scale
         self.page.set_zoom(effective)
         self.demo_panel.set_zoom(effective)
-        font = self.tree_view.font()
-        font.setPointSizeF(max(6.0, QGuiApplication.font().pointSizeF() * effective))
-        self.tree_view.setFont(font)
+        self.tree_view.setFont(zoomed_font(effective))
+        self.lesson_bar.setFont(zoomed_font(effective))
+
+    def toggle_presenting(self) -> None:
+        self.set_presenting(not self.presenting)
+
+    def set_presenting(self, on: bool) -> None:
+        """Presentation mode: full screen, no tree or menu bar, larger text, clicker keys walk on.
+
+        Page Down / Page Up / Space / arrows step through the lesson and then the topics in
+        reading order; F6 brings the tree back; Esc (or F5) leaves and restores the window.
+        """
+        if on == self.presenting:
+            return
+        a = self.actions_by_key
+        self.presenting = on
+        self.lesson_bar.presenting = on
+        a["action.present"].setChecked(on)
+        a["action.leave_presentation"].setEnabled(on)
+        if on:
+            self._before_presenting = {"full": self.isFullScreen(), "tree": self.tree_view.isVisible()}
+            self.menuBar().hide()
+            self.statusBar().hide()
+            self.set_topics_visible(False)
+            self.showFullScreen()
+            self.page.setFocus()
+        else:
+            before = self._before_presenting
+            self.presentation_scale = 1.0
+            self.menuBar().show()
+            self.statusBar().show()
+            self.set_topics_visible(before.get("tree", True))
+            if not before.get("full", False):
+                self.showNormal()
+        a["action.full_screen"].setChecked(self.isFullScreen())
+        self.set_zoom(self.zoom)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.presenting:
+            # Text grows with the window: what reads at 800 pixels reads at 1080 from further back.
+            scale = round(max(1.0, self.height() / PRESENTATION_BASE_HEIGHT), 2)
+            if scale != self.presentation_scale:
+                self.presentation_scale = scale
+                self.set_zoom(self.zoom)
+
+    def toggle_topics(self) -> None:
+        self.set_topics_visible(not self.tree_view.isVisible())
+
+    def set_topics_visible(self, visible: bool) -> None:
+        self.tree_view.setVisible(visible)
+        self.actions_by_key["action.show_topics"].setChecked(visible)
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

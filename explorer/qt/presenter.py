@@ -4,6 +4,10 @@ The bar appears when the shown topic has lesson steps. Once started, it stays wh
 moves through other topics, until it is ended. A step that asks for a prediction shows its
 question and choices; the demo is set only after the class has chosen, and the bar then says
 whether the prediction held. Presentation clickers send Page Down / Page Up, so they work too.
+
+In presentation mode (``presenting``) the same keys go on past the lesson: with no lesson, or at
+its last step, they move to the next (or previous) topic in reading order; number keys choose a
+prediction, so a teacher never needs the mouse.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class LessonBar(QWidget):
         self.state = state
         self.setObjectName("lesson-bar")
         self.run: LessonRun | None = None
+        self.presenting = False
         self._moving = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 4, 6, 4)
@@ -181,18 +186,58 @@ class LessonBar(QWidget):
 
     # -- keys and clickers -------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or self.run is None or not self.isVisible():
-            return False
-        if not (self.run.started or event.key() == Qt.Key.Key_PageDown):
-            return False
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
         if isinstance(QApplication.focusWidget(), TEXT_INPUTS):
             return False  # typing a value into a control is not a lesson step
-        if event.key() in NEXT_KEYS:
+        key = event.key()
+        if self.presenting:
+            return self._presenting_key(key)
+        if self.run is None or not self.isVisible():
+            return False
+        if not (self.run.started or key == Qt.Key.Key_PageDown):
+            return False
+        if key in NEXT_KEYS:
             self.next()
             return True
-        if event.key() in PREVIOUS_KEYS and self.run.started:
+        if key in PREVIOUS_KEYS and self.run.started:
             self.previous()
             return True
         return False
+
+    def _presenting_key(self, key: int) -> bool:
+        """Clicker keys in presentation mode: lesson steps first, then the topics in reading order."""
+        run = self.run
+        if run is not None and run.waiting and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            index = key - Qt.Key.Key_1
+            if index < len(run.step.choices):
+                self.predict(run.step.choices[index])
+            return True
+        if key in NEXT_KEYS:
+            if run is not None and run.waiting:
+                return True  # the class has to predict first
+            if run is not None and not run.at_end:
+                self.next()
+            elif self._here() is not None:
+                self._leave_lesson_to(self.state.tree.next_id(self._here()))
+            return True
+        if key in PREVIOUS_KEYS:
+            if run is not None and run.started and run.index > 0:
+                self.previous()
+            elif self._here() is not None:
+                self._leave_lesson_to(self.state.tree.previous_id(self._here()))
+            return True
+        return False
+
+    def _here(self) -> str | None:
+        """Where reading order continues from: the lesson's own topic while one runs."""
+        if self.run is not None and self.run.started:
+            return self.run.owner
+        return self.state.topic_id
+
+    def _leave_lesson_to(self, topic_id: str | None) -> None:
+        if topic_id is None:
+            return
+        self.run = None
+        self.state.go(topic_id)
+        self._offer_lesson()

@@ -139,6 +139,13 @@ def ui_font(point_size: float | None = None) -> QFont:
     return font
 
 
+def zoomed_font(factor: float) -> QFont:
+    """The application font enlarged by ``factor`` (never below 6 pt)."""
+    font = QFont(QGuiApplication.font())
+    font.setPointSizeF(max(6.0, QGuiApplication.font().pointSizeF() * factor))
+    return font
+
+
 def page_css(theme: Theme | None = None) -> str:
     """The default style sheet of the rendered topic pages."""
     theme = theme or current_theme()

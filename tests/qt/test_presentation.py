@@ -1,0 +1,93 @@
+"""Presentation mode: F5 in, Esc out, clicker keys walk lesson steps and then the topics."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from explorer.core.state import ExplorerState
+
+
+@pytest.fixture
+def presenting(qtbot, content):
+    from explorer.qt.main_window import MainWindow
+
+    state = ExplorerState(content.tree, "learning-rate", "zh")
+    window = MainWindow(state, content)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.ready, timeout=10000):
+        window.show()
+    window.activateWindow()
+    qtbot.keyClick(window.page, Qt.Key.Key_F5)
+    yield window, state
+    window.demo_panel.close_demo()
+
+
+def press(qtbot, window, key):
+    qtbot.keyClick(window.page, key)
+
+
+def test_f5_enters_and_esc_leaves(qtbot, presenting):
+    window, _state = presenting
+    assert window.presenting and window.isFullScreen()
+    assert not window.tree_view.isVisible() and not window.menuBar().isVisible()
+    press(qtbot, window, Qt.Key.Key_F6)  # the tree comes back on request
+    assert window.tree_view.isVisible()
+    press(qtbot, window, Qt.Key.Key_F6)
+    assert not window.tree_view.isVisible()
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.presenting and not window.isFullScreen()
+    assert window.tree_view.isVisible() and window.menuBar().isVisible()
+
+
+def test_text_scales_with_the_window(qtbot, presenting):
+    window, _state = presenting
+    window.showNormal()
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: window.presentation_scale == pytest.approx(1000 / 800, abs=0.02), timeout=3000)
+    page_size = window.page.document().defaultFont().pointSizeF()
+    window.resize(1600, 800)
+    qtbot.waitUntil(lambda: window.presentation_scale == 1.0, timeout=3000)
+    assert window.page.document().defaultFont().pointSizeF() < page_size
+
+
+def test_clicker_keys_walk_topics_in_reading_order(qtbot, presenting):
+    window, state = presenting
+    tree = state.tree
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert state.topic_id == tree.next_id("learning-rate")
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert state.topic_id == tree.next_id(tree.next_id("learning-rate"))
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    press(qtbot, window, Qt.Key.Key_Left)
+    assert state.topic_id == "learning-rate"
+
+
+def test_a_lesson_is_walked_first_with_number_keys_for_predictions(qtbot, presenting):
+    window, state = presenting
+    bar = window.lesson_bar
+    state.go("training")
+    press(qtbot, window, Qt.Key.Key_PageDown)  # starts the lesson
+    assert bar.run.index == 0 and state.topic_id == "learning-rate"
+    press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert bar.run.waiting
+    press(qtbot, window, Qt.Key.Key_PageDown)  # no skipping the prediction
+    assert bar.run.index == 2 and bar.run.waiting
+    press(qtbot, window, Qt.Key.Key_2)  # "振荡但收敛"
+    assert not bar.run.waiting and bar.run.prediction_held()
+    while not bar.run.at_end:
+        if bar.run.waiting:
+            press(qtbot, window, Qt.Key.Key_1)
+        press(qtbot, window, Qt.Key.Key_PageDown)
+    if bar.run.waiting:
+        press(qtbot, window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_PageDown)  # past the last step: on to the next topic
+    assert bar.run is None or not bar.run.started
+    assert state.topic_id == state.tree.next_id("training")
+
+
+def test_typing_into_a_control_is_not_a_step(qtbot, presenting):
+    window, state = presenting
+    spin = window.demo_panel.demo.controls["lr"].spin
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Right)
+    assert state.topic_id == "learning-rate"
