@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from explorer.core.i18n import tr
 from explorer.core.state import ExplorerState
+from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import zoomed_font
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,7 @@ class DemoPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
-        self.title = QLabel(objectName="demo-title")
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.title.setFont(font)
+        self.title = ScaledLabel("demo-title", bold=True, ratio=1.15)
         self.presets = QComboBox(objectName="presets")
         self.presets.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.presets.activated.connect(self._preset_chosen)
@@ -203,3 +200,4 @@ class DemoPanel(QWidget):
         """Zoom the whole panel: its title and buttons, and the demo, which inherits the font."""
         self.zoom = factor
         self.setFont(zoomed_font(factor))
+        self.title.follow(self.font())

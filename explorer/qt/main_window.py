@@ -292,23 +292,28 @@ class MainWindow(QMainWindow):
             self.page.setFocus()
         else:
             before = self._before_presenting
-            self.presentation_scale = 1.0
             self.menuBar().show()
             self.statusBar().show()
             self.set_topics_visible(before.get("tree", True))
             if not before.get("full", False):
                 self.showNormal()
         a["action.full_screen"].setChecked(self.isFullScreen())
-        self.set_zoom(self.zoom)
+        if not self._fit_presentation_scale():
+            self.set_zoom(self.zoom)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.presenting:
-            # Text grows with the window: what reads at 800 pixels reads at 1080 from further back.
-            scale = round(max(1.0, self.height() / PRESENTATION_BASE_HEIGHT), 2)
-            if scale != self.presentation_scale:
-                self.presentation_scale = scale
-                self.set_zoom(self.zoom)
+            self._fit_presentation_scale()
+
+    def _fit_presentation_scale(self) -> bool:
+        """Text grows with the window while presenting; True if the zoom was applied again."""
+        scale = round(max(1.0, self.height() / PRESENTATION_BASE_HEIGHT), 2) if self.presenting else 1.0
+        if scale == self.presentation_scale:
+            return False
+        self.presentation_scale = scale
+        self.set_zoom(self.zoom)
+        return True
 
     def toggle_topics(self) -> None:
         self.set_topics_visible(not self.tree_view.isVisible())

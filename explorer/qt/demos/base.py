@@ -19,6 +19,7 @@ from explorer.core.params import ParamSpec, ParamValue, resolve
 from explorer.qt.demos.controls import ParamControl, make_control
 from explorer.qt.demos.playback import Playback
 from explorer.qt.demos.plotting import scale_plot_text
+from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import current_theme
 
 PLOT_TEXT_RATIO = 0.9  # plot text a little smaller than the controls' text
@@ -89,8 +90,10 @@ class DemoWidget(QWidget):
         super().changeEvent(event)
 
     def _scale_plots(self) -> None:
-        """Plot text follows the demo's font (zoom) and the theme's scale."""
+        """Plot text and the demo's scaled labels follow its font (zoom and theme scale)."""
         scale_plot_text(self, self.font().pointSizeF() * PLOT_TEXT_RATIO)
+        for label in self.findChildren(ScaledLabel):
+            label.follow(self.font())
 
     def hideEvent(self, event) -> None:
         if self.playback is not None:

@@ -15,6 +15,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.plotting import style_plot
+from explorer.qt.scaled_label import ScaledLabel
 
 MIN_LOG_LOSS = 1e-16
 GRID_SIZE = 160
@@ -27,12 +28,7 @@ class LearningRateDemo(DemoWidget):
     SPECS = gd.PARAMS
 
     def build_view(self, layout: QVBoxLayout) -> None:
-        self.regime_label = QLabel(objectName="regime")
-        self.regime_label.setWordWrap(True)
-        font = self.regime_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.regime_label.setFont(font)
+        self.regime_label = ScaledLabel("regime", bold=True, ratio=1.3)
         self.detail_label = QLabel(objectName="detail")
         self.detail_label.setWordWrap(True)
         layout.addWidget(self.regime_label)

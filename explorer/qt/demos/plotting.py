@@ -6,7 +6,9 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
+
+from explorer.qt.scaled_label import ScaledLabel
 
 
 def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
@@ -30,16 +32,9 @@ def legend_brush(theme) -> QBrush:
     return QBrush(colour)
 
 
-def status_label(name: str, lines: int = 2, bold: bool = False) -> QLabel:
+def status_label(name: str, lines: int = 2, bold: bool = False) -> ScaledLabel:
     """A word-wrapped label of a fixed number of lines: new text never re-lays out the plots."""
-    label = QLabel(objectName=name)
-    label.setWordWrap(True)
-    if bold:
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-    label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 4)
-    return label
+    return ScaledLabel(name, lines=lines, bold=bold)
 
 
 def log_ticks(low: float, high: float) -> list[list[tuple[float, str]]]:
