@@ -177,7 +177,7 @@ def render_topic(
     if page.lang != lang:
         parts.append(f'<p class="notice">{html.escape(tr("page.other_language", lang))}</p>')
     parts.append(_cached_html(page.body, known))
-    parts.append(selfcheck_html(page.questions, lang, selfcheck or SelfCheck(), _inline))
+    parts.append(selfcheck_html(page.questions, lang, selfcheck or SelfCheck(), inline_html))
     related = [tree.get(r) for r in topic.related if r in tree]
     if related:
         links = "".join(f'<li><a class="topic-link" href="topic:{r.id}">{html.escape(r.title(lang))}</a></li>' for r in related)
@@ -195,7 +195,7 @@ _INLINE = re.compile(r"`([^`]+)`|" + INLINE_FORMULA + r"|\*\*(.+?)\*\*|\*(.+?)\*
 
 
 @functools.lru_cache(maxsize=2048)
-def _inline(text: str) -> str:
+def inline_html(text: str) -> str:
     """The inline Markdown of a short text (code, bold, italic), escaped like a body."""
     parts, position = [], 0
     for match in _INLINE.finditer(text):

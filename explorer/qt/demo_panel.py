@@ -11,21 +11,29 @@ from __future__ import annotations
 import logging
 from typing import Mapping
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from explorer.core.i18n import tr
 from explorer.core.state import ExplorerState
 from explorer.qt.scaled_label import ScaledLabel
-from explorer.qt.theme import zoomed_font
+from explorer.qt.theme import current_theme, zoomed_font
 
 log = logging.getLogger(__name__)
+HIGHLIGHT_MS = 1500
+
+
+def _alive(widget: QWidget) -> bool:
+    return isValid(widget)
 
 
 class DemoPanel(QWidget):
     """Right-hand panel: a header (title, presets, reset) above the topic's demo widget."""
 
     demo_ready = Signal()
+    copy_link_requested = Signal()
+    export_requested = Signal(str)  # "png" or "svg"
 
     def __init__(self, state: ExplorerState, parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,8 +53,19 @@ class DemoPanel(QWidget):
         self.presets.activated.connect(self._preset_chosen)
         self.reset_button = QPushButton(objectName="reset")
         self.reset_button.clicked.connect(self.reset)
+        self.link_button = QPushButton(objectName="copy-link")
+        self.link_button.clicked.connect(self.copy_link_requested)
+        self.export_button = QPushButton(objectName="export")
+        self.export_menu = QMenu(self.export_button)
+        self.export_png = self.export_menu.addAction("")
+        self.export_svg = self.export_menu.addAction("")
+        self.export_png.triggered.connect(lambda: self.export_requested.emit("png"))
+        self.export_svg.triggered.connect(lambda: self.export_requested.emit("svg"))
+        self.export_button.setMenu(self.export_menu)
         header.addWidget(self.title, 1)
         header.addWidget(self.presets)
+        header.addWidget(self.link_button)
+        header.addWidget(self.export_button)
         header.addWidget(self.reset_button)
         layout.addLayout(header)
         self.message = QLabel(objectName="demo-message")  # shown while no demo is built
@@ -139,7 +158,8 @@ class DemoPanel(QWidget):
         for preset in presets:
             self.presets.addItem(preset.label, dict(preset.params))
         self.presets.setVisible(bool(presets))
-        self.reset_button.setVisible(self.demo is not None)
+        for button in (self.reset_button, self.link_button, self.export_button):
+            button.setVisible(self.demo is not None)
 
     def _preset_chosen(self, index: int) -> None:
         params = self.presets.itemData(index)
@@ -159,12 +179,26 @@ class DemoPanel(QWidget):
         topic = self.state.tree.get(self.state.topic_id)
         if topic.demo == demo_id:
             self.state.set_params(params, replace=True)
+            self.highlight(params)
             return True
         owner = next((t for t in self.state.tree if t.demo == demo_id), None)
         if owner is None:
             return False
         self.state.go(owner.id, params)
+        self.highlight(params)
         return True
+
+    def highlight(self, params: Mapping[str, object]) -> None:
+        """Flash the controls a link has just set, so the class sees what changed."""
+        if self.demo is None:
+            return
+        colour = current_theme().mark
+        flashed = [self.demo.controls[name] for name in params if name in self.demo.controls]
+        for control in flashed:
+            control.setStyleSheet(f"#{control.objectName()} {{ background-color: {colour}; border-radius: 3px; }}")
+            control.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        if flashed:
+            QTimer.singleShot(HIGHLIGHT_MS, lambda: [c.setStyleSheet("") for c in flashed if _alive(c)])
 
     def reset(self) -> None:
         self.state.set_params({}, replace=True)
@@ -193,6 +227,11 @@ class DemoPanel(QWidget):
         self.title.setText(tr(entry.title_key, lang) if entry else "")
         self.title.setVisible(entry is not None)
         self.reset_button.setText(tr("demo.reset", lang))
+        self.link_button.setText(tr("demo.copy_link", lang))
+        self.link_button.setToolTip(tr("demo.copy_link.tip", lang))
+        self.export_button.setText(tr("demo.export", lang))
+        self.export_png.setText(tr("demo.export.png", lang))
+        self.export_svg.setText(tr("demo.export.svg", lang))
         if self.presets.count():
             self.presets.setItemText(0, tr("demo.choose_preset", lang))
 

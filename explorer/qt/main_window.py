@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
@@ -11,9 +13,12 @@ from explorer.core.content import ContentSet
 from explorer.core.i18n import LANGUAGE_NAMES, tr
 from explorer.core.state import ExplorerState
 from explorer.core.topics import LANGUAGES
+from explorer.qt.bookmarks import Bookmarks
 from explorer.qt.demo_panel import DemoPanel
 from explorer.qt.page_view import PageView
 from explorer.qt.presenter import LessonBar
+from explorer.qt.settings import load_demo_memory, save_demo_memory
+from explorer.qt.shortcuts_dialog import ShortcutsDialog
 from explorer.qt.theme import THEME_CHOICES, apply_theme, current_theme, resolve_theme, zoomed_font
 from explorer.qt.topic_tree import TopicTreeView
 
@@ -36,6 +41,7 @@ class MainWindow(QMainWindow):
         self.theme_choice = "auto"
         self.presenting = False
         self.presentation_scale = 1.0
+        self.demo_memory: dict[str, dict] = load_demo_memory(settings)
         self._before_presenting: dict = {}
         self.setObjectName("main-window")
         self.resize(*DEFAULT_SIZE)
@@ -65,6 +71,8 @@ class MainWindow(QMainWindow):
         self.page.first_painted.connect(self._first_painted)
         self.demo_panel.demo_ready.connect(self.ready)
         self.lesson_bar.step_run.connect(self.demo_panel.replay)
+        self.demo_panel.copy_link_requested.connect(self.copy_link)
+        self.demo_panel.export_requested.connect(self.export_plot)
         state.subscribe(self._state_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_colours_changed)
         self.retranslate()
@@ -114,6 +122,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("view/zoom", self.zoom)
         self.settings.setValue("view/theme", self.theme_choice)
+        save_demo_memory(self.settings, self.demo_memory)
         self.settings.setValue("view/lang", self.state.lang)
         if self.state.topic_id:
             self.settings.setValue("topic/last", self.state.topic_id)
@@ -148,9 +157,14 @@ class MainWindow(QMainWindow):
         topics.setCheckable(True)
         topics.setChecked(True)
         self._action("action.copy_link", self.copy_link, ["Ctrl+Shift+C"])
+        self._action("action.handout", self.export_handout, ["Ctrl+P"])
+        self._action("action.export_plot", lambda: self.export_plot("png"))
         self._action("action.content_problems", self.show_problems)
         self._action("action.quit", self.close, ["Ctrl+Q"])
-        self._action("action.about", self.show_about, ["F1"])
+        self._action("action.about", self.show_about)
+        self._action("action.shortcuts", self.show_shortcuts, ["F1", "?"])
+        self._action("action.bookmark", self.toggle_bookmark, ["Ctrl+D"])
+        self._action("action.reset_settings", self.reset_settings)
         self.theme_group = QActionGroup(self)
         self.theme_actions = {}
         for name in THEME_CHOICES:
@@ -177,12 +191,17 @@ class MainWindow(QMainWindow):
             "menu.view": bar.addMenu(""),
             "menu.help": bar.addMenu(""),
         }
-        self.menus["menu.file"].addActions([a["action.copy_link"], a["action.content_problems"]])
+        self.menus["menu.file"].addActions([a["action.copy_link"], a["action.handout"], a["action.export_plot"]])
+        self.menus["menu.file"].addSeparator()
+        self.menus["menu.file"].addAction(a["action.content_problems"])
         self.menus["menu.file"].addSeparator()
         self.menus["menu.file"].addAction(a["action.quit"])
         self.menus["menu.go"].addActions([a["action.back"], a["action.forward"]])
         self.menus["menu.go"].addSeparator()
         self.menus["menu.go"].addActions([a["action.previous_topic"], a["action.next_topic"]])
+        self.menus["menu.go"].addSeparator()
+        self.menus["menu.go"].addAction(a["action.bookmark"])
+        self.bookmarks = Bookmarks(self.state, self.menus["menu.go"].addMenu(""), self.settings)
         view = self.menus["menu.view"]
         view.addActions([a["action.zoom_in"], a["action.zoom_out"], a["action.zoom_reset"]])
         view.addSeparator()
@@ -192,7 +211,9 @@ class MainWindow(QMainWindow):
         self.theme_menu.addActions(list(self.theme_actions.values()))
         self.language_menu = view.addMenu("")
         self.language_menu.addActions(list(self.language_actions.values()))
-        self.menus["menu.help"].addAction(a["action.about"])
+        view.addSeparator()
+        view.addAction(a["action.reset_settings"])
+        self.menus["menu.help"].addActions([a["action.shortcuts"], a["action.about"]])
 
     def retranslate(self) -> None:
         lang = self.state.lang
@@ -206,6 +227,7 @@ class MainWindow(QMainWindow):
         for name, action in self.theme_actions.items():
             action.setText(tr(f"theme.{name}", lang))
         self.theme_actions[self.theme_choice].setChecked(True)
+        self.bookmarks.fill_menu()
         self._update_title()
         self._update_history_actions()
 
@@ -230,6 +252,20 @@ class MainWindow(QMainWindow):
         elif change == "topic":
             self._update_title()
             self._update_history_actions()
+            self._recall_demo_params()
+        elif change == "params":
+            demo = self._current_demo_id()
+            if demo is not None:
+                self.demo_memory[demo] = dict(self.state.params)
+
+    def _current_demo_id(self) -> str | None:
+        return self.state.tree.get(self.state.topic_id).demo if self.state.topic_id else None
+
+    def _recall_demo_params(self) -> None:
+        """A topic opened without parameters shows its demo as it was left last time."""
+        demo = self._current_demo_id()
+        if self.settings is not None and demo and not self.state.params and self.demo_memory.get(demo):
+            self.state.set_params(self.demo_memory[demo], replace=True)
 
     # -- commands -------------------------------------------------------------------------
     def _demo_link(self, demo_id: str, params: dict) -> None:
@@ -331,6 +367,61 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(link)
         self.statusBar().showMessage(tr("status.copied", self.state.lang, url=link), 5000)
 
+    # -- export -----------------------------------------------------------------------------
+    def _ask_path(self, title_key: str, filter_key: str, suggested: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        lang = self.state.lang
+        folder = Path.home() / "Documents" if (Path.home() / "Documents").is_dir() else Path.home()
+        path, _chosen = QFileDialog.getSaveFileName(self, tr(title_key, lang), str(folder / suggested),
+                                                     tr(filter_key, lang))
+        return Path(path) if path else None
+
+    def export_plot(self, kind: str = "png") -> None:
+        demo = self.demo_panel.demo
+        if demo is None or not self.demo_panel.isVisible():
+            self.statusBar().showMessage(tr("demo.none", self.state.lang), 5000)
+            return
+        path = self._ask_path("action.export_plot", f"export.filter.{kind}", f"{self.state.topic_id}.{kind}")
+        if path is not None:
+            self.save_plot(path, kind)
+
+    def save_plot(self, path: Path, kind: str) -> bool:
+        from explorer.qt import export
+
+        return self._report_saved(path, lambda: export.save_figure(self.demo_panel.demo.figure(), path, kind))
+
+    def export_handout(self) -> None:
+        if self.state.topic_id is None:
+            return
+        path = self._ask_path("action.handout", "export.filter.handout", f"{self.state.topic_id}-{self.state.lang}.pdf")
+        if path is not None:
+            if not path.suffix:
+                path = path.with_suffix(".pdf")
+            self.save_handout(path)
+
+    def save_handout(self, path: Path) -> bool:
+        """The current topic as a PDF or HTML handout, with the demo as it is on screen."""
+        from explorer.qt import export
+
+        topic = self.state.tree.get(self.state.topic_id)
+        demo = self.demo_panel.demo if self.demo_panel.isVisible() else None
+        entry = self.demo_panel.registry.get(self.demo_panel.demo_id) if demo is not None and self.demo_panel.registry else None
+        title = tr(entry.title_key, self.state.lang) if entry else ""
+        return self._report_saved(path, lambda: export.save_handout(
+            topic, self.state.lang, self.state.tree, path, demo.figure() if demo else None, title,
+            demo.summary() if demo else ""))
+
+    def _report_saved(self, path: Path, write) -> bool:
+        lang = self.state.lang
+        try:
+            write()
+        except OSError as error:
+            QMessageBox.warning(self, tr("action.handout", lang), tr("export.failed", lang, path=path, error=error))
+            return False
+        self.statusBar().showMessage(tr("export.saved", lang, path=path), 8000)
+        return True
+
     def show_problems(self) -> None:
         lang = self.state.lang
         problems = self.content.problems
@@ -342,6 +433,33 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.setDetailedText("\n".join(str(p) for p in problems))
         box.open()
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self.state.lang, self)
+        dialog.open()
+
+    def toggle_bookmark(self) -> None:
+        added = self.bookmarks.toggle()
+        topic = self.state.tree.get(self.state.topic_id)
+        key = "status.bookmarked" if added else "status.unbookmarked"
+        self.statusBar().showMessage(tr(key, self.state.lang, title=topic.title(self.state.lang)), 5000)
+
+    def reset_settings(self) -> None:
+        """Back to the defaults: theme, zoom, window layout and remembered demo settings."""
+        lang = self.state.lang
+        answer = QMessageBox.question(self, tr("action.reset_settings", lang), tr("reset.confirm", lang))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if self.settings is not None:
+            for group in ("window", "view", "demo_params"):
+                self.settings.remove(group)
+            self.settings.sync()
+        self.demo_memory.clear()
+        self.set_topics_visible(True)
+        self.splitter.setSizes([230, 500, 550])
+        self.set_theme("auto")
+        self.set_zoom(1.0)
+        self.state.set_params({}, replace=True)
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("action.about", self.state.lang), tr("about.text", self.state.lang, version=__version__))

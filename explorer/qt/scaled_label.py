@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -11,7 +12,10 @@ class ScaledLabel(QLabel):
 
     With ``lines`` it keeps that many lines of height, so new text never re-lays out the plots
     below. ``follow`` is called again whenever the owner's font changes (zoom, theme).
+    ``text_changed`` lets a demo pass its live summary on to screen readers.
     """
+
+    text_changed = Signal(str)
 
     def __init__(self, name: str, lines: int = 0, bold: bool = False, ratio: float = 1.0,
                  parent: QWidget | None = None):
@@ -19,6 +23,12 @@ class ScaledLabel(QLabel):
         self.setWordWrap(True)
         self.lines, self.bold, self.ratio = lines, bold, ratio
         self.follow(self.font())
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            super().setText(text)
+            self.setAccessibleDescription(text)
+            self.text_changed.emit(text)
 
     def follow(self, base: QFont) -> None:
         font = QFont(base)

@@ -7,6 +7,7 @@ used, so a damaged file never stops the explorer from starting.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -71,3 +72,34 @@ def read_float(settings: QSettings, key: str, low: float, high: float) -> float 
     except (TypeError, ValueError):
         return None
     return value if low <= value <= high else None
+
+
+DEMO_PARAMS_GROUP = "demo_params"
+
+
+def load_demo_memory(settings: QSettings | None) -> dict[str, dict]:
+    """Each demo's last parameters (JSON per demo id); anything unreadable is skipped."""
+    if settings is None:
+        return {}
+    memory = {}
+    settings.beginGroup(DEMO_PARAMS_GROUP)
+    try:
+        for demo_id in settings.childKeys():
+            try:
+                params = json.loads(str(settings.value(demo_id)))
+            except ValueError:
+                continue
+            if isinstance(params, dict):
+                memory[demo_id] = {str(k): v for k, v in params.items() if isinstance(v, (int, float, str))}
+    finally:
+        settings.endGroup()
+    return memory
+
+
+def save_demo_memory(settings: QSettings, memory: dict[str, dict]) -> None:
+    settings.beginGroup(DEMO_PARAMS_GROUP)
+    try:
+        for demo_id, params in memory.items():
+            settings.setValue(demo_id, json.dumps(params, ensure_ascii=False))
+    finally:
+        settings.endGroup()

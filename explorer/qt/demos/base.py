@@ -30,6 +30,7 @@ class DemoWidget(QWidget):
     """One interactive demo. Subclasses set ``SPECS`` and implement ``build_view``/``redraw``."""
 
     SPECS: Sequence[ParamSpec] = ()
+    SUMMARY_LABEL = "status"  # the object name of the label that says what the plot shows
     params_changed = Signal(dict)
     playback: Playback | None = None
 
@@ -62,6 +63,9 @@ class DemoWidget(QWidget):
             self.form.setColumnStretch(column + 1, 1)
         layout.addLayout(self.form)
         self.build_extra_controls(layout)
+        summary = self.findChild(ScaledLabel, self.SUMMARY_LABEL)
+        if summary is not None:
+            summary.text_changed.connect(self._summary_changed)
         self.set_lang(lang)
         self.redraw()
         self._scale_plots()
@@ -99,6 +103,18 @@ class DemoWidget(QWidget):
         if self.playback is not None:
             self.playback.pause()
         super().hideEvent(event)
+
+    def figure(self) -> QWidget:
+        """The widget that shows the plots: what an export saves."""
+        return getattr(self, "plots", self)
+
+    def summary(self) -> str:
+        """One line saying what the plot shows now (also given to screen readers)."""
+        label = self.findChild(ScaledLabel, self.SUMMARY_LABEL)
+        return label.text().replace("\n", " ") if label is not None else ""
+
+    def _summary_changed(self, text: str) -> None:
+        self.figure().setAccessibleDescription(text)
 
     # -- binding --------------------------------------------------------------------------
     def _control_changed(self, name: str, value: ParamValue) -> None:

@@ -78,6 +78,7 @@ class BatchSizeDemo(DemoWidget):
     """Minibatch SGD on logistic regression with batch sizes 1 to the full batch."""
 
     SPECS = mb.PARAMS
+    SUMMARY_LABEL = "reach"
 
     # -- building ---------------------------------------------------------------------------
     def build_view(self, layout: QVBoxLayout) -> None:

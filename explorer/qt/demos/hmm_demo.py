@@ -75,6 +75,10 @@ class HmmDemo(DemoWidget):
         row.addWidget(self.sequence_edit, 1)
         layout.addLayout(row)
 
+    def figure(self):
+        """The view on show (graph, trellis or learning curve) is what an export saves."""
+        return self.pages.currentWidget()
+
     def build_extra_controls(self, layout: QVBoxLayout) -> None:
         layout.addLayout(self.playback.row)
 

@@ -26,6 +26,7 @@ class LearningRateDemo(DemoWidget):
     """Gradient descent with a learning rate, schedule and momentum on three landscapes."""
 
     SPECS = gd.PARAMS
+    SUMMARY_LABEL = "regime"
 
     def build_view(self, layout: QVBoxLayout) -> None:
         self.regime_label = ScaledLabel("regime", bold=True, ratio=1.3)
