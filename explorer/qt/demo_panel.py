@@ -17,6 +17,7 @@ from shiboken6 import isValid
 
 from explorer.core.i18n import tr
 from explorer.core.state import ExplorerState
+from explorer.qt.accessibility import name_widgets
 from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import current_theme, zoomed_font
 
@@ -232,6 +233,7 @@ class DemoPanel(QWidget):
         self.export_button.setText(tr("demo.export", lang))
         self.export_png.setText(tr("demo.export.png", lang))
         self.export_svg.setText(tr("demo.export.svg", lang))
+        name_widgets(self, lang)
         if self.presets.count():
             self.presets.setItemText(0, tr("demo.choose_preset", lang))
 

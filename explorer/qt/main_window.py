@@ -13,6 +13,7 @@ from explorer.core.content import ContentSet
 from explorer.core.i18n import LANGUAGE_NAMES, tr
 from explorer.core.state import ExplorerState
 from explorer.core.topics import LANGUAGES
+from explorer.qt.accessibility import name_widgets
 from explorer.qt.bookmarks import Bookmarks
 from explorer.qt.demo_panel import DemoPanel
 from explorer.qt.page_view import PageView
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         self.theme_actions[self.theme_choice].setChecked(True)
         self.bookmarks.fill_menu()
         self._update_title()
+        name_widgets(self, lang)
         self._update_history_actions()
 
     def _update_title(self) -> None:

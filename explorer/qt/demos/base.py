@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
+from explorer.qt.accessibility import name_widgets
 from explorer.qt.demos.controls import ParamControl, make_control
 from explorer.qt.demos.playback import Playback
 from explorer.qt.demos.plotting import scale_plot_text
@@ -148,3 +149,4 @@ class DemoWidget(QWidget):
         if self.playback is not None:
             self.playback.set_lang(lang)
         self.retranslate()
+        name_widgets(self, lang)

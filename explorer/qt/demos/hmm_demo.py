@@ -51,7 +51,7 @@ class HmmDemo(DemoWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.detail)
 
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(objectName="hmm-tabs")
         self.pages = QStackedWidget()
         self.graph_view = StateGraphView()
         self.trellis_view = TrellisView()
@@ -71,6 +71,7 @@ class HmmDemo(DemoWidget):
         self.sequence_label = QLabel()
         self.sequence_edit = QLineEdit(objectName="sequence")
         self.sequence_edit.returnPressed.connect(self._sequence_typed)
+        self.sequence_label.setBuddy(self.sequence_edit)
         row.addWidget(self.sequence_label)
         row.addWidget(self.sequence_edit, 1)
         layout.addLayout(row)

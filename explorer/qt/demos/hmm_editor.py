@@ -94,6 +94,7 @@ class ModelEditor(QWidget):
         self.titles = {name: QLabel() for name in ("pi", "A", "B")}
         self.tables = {name: MatrixTable(name) for name in ("pi", "A", "B")}
         for name in ("pi", "A", "B"):
+            self.titles[name].setBuddy(self.tables[name])
             layout.addWidget(self.titles[name])
             layout.addWidget(self.tables[name])
             self.tables[name].itemChanged.connect(lambda item, name=name: self._edited(name, item))

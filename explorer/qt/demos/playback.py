@@ -61,6 +61,7 @@ class Playback(QObject):
         for speed in SPEEDS:
             self.speed_box.addItem(f"{speed:g}×", speed)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_label.setBuddy(self.speed_box)
         self.progress_label = QLabel(objectName="progress")
         self.play_button.clicked.connect(self.toggle)
         if self.back_button is not None:
