@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-topics", action="store_true", help="print the topics as JSON")
     parser.add_argument("--list-demos", action="store_true", help="print the demos and their parameters as JSON")
     parser.add_argument("--check-content", metavar="DIR", type=Path, help="validate a content folder; one 'file:line: message' per problem")
+    parser.add_argument("--search", metavar="TEXT", help="search titles, pages and the glossary; print the hits as JSON")
     parser.add_argument("--bench", action="store_true", help="measure start-up and topic switching; print JSON")
     parser.add_argument("--version", action="version", version=f"concept-explorer {__version__}")
     parser.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
@@ -67,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"explorer: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the JSON went to `head` or a pager that closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -83,6 +87,8 @@ def _run(args: argparse.Namespace) -> int:
     content = load_content(args.content, cache_dir=cache_dir())
     if args.list_topics:
         return _list_topics(content)
+    if args.search is not None:
+        return _search(content, args.search, args.lang)
     if args.bench:
         from explorer.bench import run_benchmarks
 
@@ -110,6 +116,16 @@ def _start_point(args, content) -> dict:
     if start["topic"] is not None and start["topic"] not in content.tree:
         raise UsageError(f"unknown topic id '{start['topic']}' (see explorer --list-topics)")
     return start
+
+
+def _search(content, query: str, lang: str | None) -> int:
+    """Print the hits, best first, one per topic (in ``lang`` when given)."""
+    from explorer.core import search
+
+    index = search.SearchIndex.build(content.tree)
+    hits = search.one_per_topic(index.search(query, lang=lang, limit=100), lang)
+    print(json.dumps(search.to_json_hits(hits), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _list_topics(content) -> int:

@@ -133,10 +133,58 @@ def topic_switch(languages=("zh", "en")) -> dict:
             app.processEvents()
             window.repaint()
             samples.append((time.perf_counter() - start) * 1000)
+    switches = _switch_timings(app, window, state)
     window.close()
     window.deleteLater()
     app.processEvents()
-    return {**percentiles(samples), "after_warmup_s": round(warmup, 2)}
+    return {**percentiles(samples), "after_warmup_s": round(warmup, 2), **switches}
+
+
+def _switch_timings(app, window, state, rounds: int = 4) -> dict:
+    """Language and theme switches on a topic with a demo, until the window has repainted."""
+    from explorer.qt.theme import LIGHT, apply_theme
+
+    state.go("learning-rate")
+    app.processEvents()
+    language, theme = [], []
+    for _ in range(rounds):
+        for lang in ("en", "zh"):
+            start = time.perf_counter()
+            state.set_lang(lang)
+            app.processEvents()
+            window.repaint()
+            language.append((time.perf_counter() - start) * 1000)
+        for name in ("dark", "light"):
+            start = time.perf_counter()
+            window.set_theme(name)
+            app.processEvents()
+            window.repaint()
+            theme.append((time.perf_counter() - start) * 1000)
+    apply_theme(LIGHT)
+    return {"language_switch_ms": percentiles(language), "theme_switch_ms": percentiles(theme)}
+
+
+SEARCH_QUERIES = ("早停", "学习率太大会怎样", "过拟合", "梯度噪声", "维特比", "幻觉", "量化 int8", "温度",
+                  "BM25 检索", "检索增强", "early stopping", "learning rate", "batch size noise", "Baum-Welch",
+                  "hallucination", "quantization outlier", "Elo rating", "MMLU", "temperature", "prompt")
+
+
+def search_timings(repeats: int = 5) -> dict:
+    """Building the search index once, and each query of a fixed set in both languages."""
+    from explorer.core import search
+    from explorer.core.content import load_content
+
+    tree = load_content().tree
+    start = time.perf_counter()
+    index = search.SearchIndex.build(tree)
+    build_ms = (time.perf_counter() - start) * 1000
+    samples = []
+    for _ in range(repeats):
+        for query in SEARCH_QUERIES:
+            start = time.perf_counter()
+            index.search(query)
+            samples.append((time.perf_counter() - start) * 1000)
+    return {"search_ms": percentiles(samples), "search_index_build_ms": round(build_ms, 1)}
 
 
 def _sweep(spec, count: int) -> list:
@@ -213,6 +261,10 @@ def _animation(app, playback, seconds: float) -> dict:
 def run_benchmarks(runs: int = 5) -> dict:
     results = {"python": sys.version.split()[0], "platform": os.environ.get("QT_QPA_PLATFORM") or "default"}
     results.update(first_paint(runs))
-    results["topic_switch_ms"] = topic_switch()
+    switching = topic_switch()
+    results["language_switch_ms"] = switching.pop("language_switch_ms")
+    results["theme_switch_ms"] = switching.pop("theme_switch_ms")
+    results["topic_switch_ms"] = switching
+    results.update(search_timings())
     results["demos"] = demo_timings()
     return results

@@ -106,6 +106,17 @@ def assert_screenshot(path: Path, size=(1280, 800)):
     assert len(colours) > 20, "the screenshot is blank"
 
 
+def test_search_prints_hits_as_json():
+    result = explorer("--search", "早停", env=headless_env())
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert hits[0]["id"] == "epoch" and set(hits[0]) == {"id", "title", "score", "snippet"}
+    assert hits[0]["title"] == "轮次与早停" and hits == sorted(hits, key=lambda h: -h["score"])
+    english = json.loads(explorer("--search", "early stopping", "--lang", "en", env=headless_env()).stdout)
+    assert english[0]["id"] == "epoch" and english[0]["title"] == "Epochs and early stopping"
+    assert json.loads(explorer("--search", "qwxzzy", env=headless_env()).stdout) == []
+
+
 def test_screenshot_without_any_display(tmp_path):
     out = tmp_path / "shot.png"
     result = explorer("explorer://topic/learning-rate?lr=1.9", "--lang", "en", "--screenshot", str(out), env=headless_env())

@@ -18,6 +18,7 @@ from explorer.qt.bookmarks import Bookmarks
 from explorer.qt.demo_panel import DemoPanel
 from explorer.qt.page_view import PageView
 from explorer.qt.presenter import LessonBar
+from explorer.qt.search_box import SearchPanel
 from explorer.qt.settings import load_demo_memory, save_demo_memory
 from explorer.qt.shortcuts_dialog import ShortcutsDialog
 from explorer.qt.theme import THEME_CHOICES, apply_theme, current_theme, resolve_theme, zoomed_font
@@ -58,7 +59,9 @@ class MainWindow(QMainWindow):
         self.demo_panel = DemoPanel(state)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("splitter")
-        for widget in (self.tree_view, middle, self.demo_panel):
+        self.search_panel = SearchPanel(state, self.tree_view)
+        self.search_panel.opened.connect(lambda _topic, words: self.page.highlight(words))
+        for widget in (self.search_panel, middle, self.demo_panel):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.actions_by_key: dict[str, QAction] = {}
+        self._action("action.search", self.focus_search, ["Ctrl+F", "Ctrl+K"])
         self._action("action.back", self.state.back, ["Alt+Left"])
         self._action("action.forward", self.state.forward, ["Alt+Right"])
         self._action("action.previous_topic", self.state.go_previous, ["Ctrl+PgUp"])
@@ -197,6 +201,7 @@ class MainWindow(QMainWindow):
         self.menus["menu.file"].addAction(a["action.content_problems"])
         self.menus["menu.file"].addSeparator()
         self.menus["menu.file"].addAction(a["action.quit"])
+        self.menus["menu.go"].addAction(a["action.search"])
         self.menus["menu.go"].addActions([a["action.back"], a["action.forward"]])
         self.menus["menu.go"].addSeparator()
         self.menus["menu.go"].addActions([a["action.previous_topic"], a["action.next_topic"]])
@@ -302,7 +307,7 @@ class MainWindow(QMainWindow):
         effective = factor * current_theme().scale * self.presentation_scale
         self.page.set_zoom(effective)
         self.demo_panel.set_zoom(effective)
-        self.tree_view.setFont(zoomed_font(effective))
+        self.search_panel.setFont(zoomed_font(effective))
         self.lesson_bar.setFont(zoomed_font(effective))
 
     def toggle_presenting(self) -> None:
@@ -322,7 +327,7 @@ class MainWindow(QMainWindow):
         a["action.present"].setChecked(on)
         a["action.leave_presentation"].setEnabled(on)
         if on:
-            self._before_presenting = {"full": self.isFullScreen(), "tree": self.tree_view.isVisible()}
+            self._before_presenting = {"full": self.isFullScreen(), "tree": self.search_panel.isVisible()}
             self.menuBar().hide()
             self.statusBar().hide()
             self.set_topics_visible(False)
@@ -353,11 +358,16 @@ class MainWindow(QMainWindow):
         self.set_zoom(self.zoom)
         return True
 
+    def focus_search(self) -> None:
+        if not self.search_panel.isVisible():
+            self.set_topics_visible(True)
+        self.search_panel.focus()
+
     def toggle_topics(self) -> None:
-        self.set_topics_visible(not self.tree_view.isVisible())
+        self.set_topics_visible(not self.search_panel.isVisible())
 
     def set_topics_visible(self, visible: bool) -> None:
-        self.tree_view.setVisible(visible)
+        self.search_panel.setVisible(visible)
         self.actions_by_key["action.show_topics"].setChecked(visible)
 
     def toggle_full_screen(self) -> None:

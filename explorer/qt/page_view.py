@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtGui import QColor, QDesktopServices, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from explorer.core.content import parse_demo_target
 from explorer.core.render import render_topic
@@ -59,6 +59,7 @@ class PageView(QTextBrowser):
 
     def _state_changed(self, change: str) -> None:
         if change == "topic":
+            self.setExtraSelections([])
             self.selfcheck.clear()
             self.show_topic(keep_scroll=False)
         elif change == "lang":
@@ -79,6 +80,28 @@ class PageView(QTextBrowser):
     def _formulas_ready(self) -> None:
         """The typesetter has loaded: lay the page out again with its formulas drawn."""
         self.show_topic(keep_scroll=True)
+
+    def highlight(self, words: list[str]) -> None:
+        """Mark every occurrence of ``words`` (a search's terms) and scroll to the first one."""
+        selections = []
+        mark = QTextCharFormat()
+        mark.setBackground(QColor(current_theme().mark))
+        first = None
+        for word in words:
+            cursor = self.document().find(word)
+            while not cursor.isNull():
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor
+                selection.format = mark
+                selections.append(selection)
+                if first is None or cursor.position() < first.position():
+                    first = QTextCursor(cursor)
+                cursor = self.document().find(word, cursor)
+        self.setExtraSelections(selections)
+        if first is not None:
+            first.clearSelection()
+            self.setTextCursor(first)
+            self.ensureCursorVisible()
 
     def apply_theme(self) -> None:
         """Re-render the page in the current theme's colours (CSS and formula ink)."""

@@ -18,6 +18,7 @@ def test_topic_switch_covers_every_topic_in_both_languages(qapp):
     result = bench.topic_switch()
     assert result["n"] == 2 * (len(load_content().tree) + 1)
     assert 0 < result["p50"] <= result["p95"]
+    assert result["language_switch_ms"]["n"] == 8 and result["theme_switch_ms"]["n"] == 8
 
 
 def test_percentiles():
@@ -35,3 +36,10 @@ def test_every_demo_reports_its_repaint_time(qapp):
             assert result["animation_fps"] > 0 and 0 <= result["frames_over_17ms"] <= 1
     for animated in ("batch-size", "epochs"):
         assert "animation_fps" in results[animated], animated
+
+
+def test_search_is_timed_over_both_languages():
+    result = bench.search_timings(repeats=1)
+    assert result["search_ms"]["n"] == len(bench.SEARCH_QUERIES)
+    assert result["search_index_build_ms"] > 0
+    assert any("\u4e00" <= ch <= "\u9fff" for q in bench.SEARCH_QUERIES for ch in q)
