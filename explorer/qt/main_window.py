@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
 
     # -- start-up -------------------------------------------------------------------------
     def _first_painted(self) -> None:
+        if self.focusWidget() in (None, self.search_panel.field):
+            self.page.setFocus()  # arrow and clicker keys go to the page, not the empty search box
         QTimer.singleShot(0, self.demo_panel.activate)
         QTimer.singleShot(0, self._warm_formulas)
 

@@ -17,6 +17,29 @@ def state(content):
 
 
 @pytest.fixture
+def open_window(qtbot, content):
+    """Open a window on ``topic`` and wait until its demo is built; returns (window, state)."""
+    from explorer.qt.main_window import MainWindow
+
+    opened = []
+
+    def open_on(topic: str = "learning-rate", lang: str = "zh"):
+        state = ExplorerState(content.tree, topic, lang)
+        window = MainWindow(state, content)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.ready, timeout=10000):
+            window.show()
+        window.activateWindow()
+        window.page.setFocus()
+        opened.append(window)
+        return window, state
+
+    yield open_on
+    for window in opened:
+        window.demo_panel.close_demo()
+
+
+@pytest.fixture
 def window(qtbot, state, content):
     from explorer.qt.main_window import MainWindow
 
@@ -26,3 +49,21 @@ def window(qtbot, state, content):
         window.show()
     yield window
     window.demo_panel.close_demo()
+
+
+@pytest.fixture
+def make_demo(qtbot):
+    """Build a demo widget at a typical panel size, shown; cleaned up after the test."""
+    built = []
+
+    def make(widget_class, lang: str = "zh", params=None):
+        demo = widget_class(lang, params or {})
+        qtbot.addWidget(demo)
+        demo.resize(640, 820)
+        demo.show()
+        built.append(demo)
+        return demo
+
+    yield make
+    for demo in built:
+        demo.cleanup()

@@ -8,13 +8,8 @@ from explorer.qt.demos.batch_size import BatchSizeDemo
 
 
 @pytest.fixture
-def demo(qtbot):
-    widget = BatchSizeDemo("zh", {"epochs": 2})
-    qtbot.addWidget(widget)
-    widget.resize(640, 820)
-    widget.show()
-    yield widget
-    widget.cleanup()
+def demo(make_demo):
+    return make_demo(BatchSizeDemo, "zh", {"epochs": 2})
 
 
 def shown_points(demo, batch):

@@ -8,13 +8,8 @@ from explorer.qt.demos.epochs import EpochsDemo
 
 
 @pytest.fixture
-def demo(qtbot):
-    widget = EpochsDemo("zh")
-    qtbot.addWidget(widget)
-    widget.resize(640, 820)
-    widget.show()
-    yield widget
-    widget.cleanup()
+def demo(make_demo):
+    return make_demo(EpochsDemo, "zh")
 
 
 def drawn(item):

@@ -8,13 +8,8 @@ from explorer.qt.demos.hmm_demo import HmmDemo
 
 
 @pytest.fixture
-def demo(qtbot):
-    widget = HmmDemo("zh")
-    qtbot.addWidget(widget)
-    widget.resize(640, 820)
-    widget.show()
-    yield widget
-    widget.cleanup()
+def demo(make_demo):
+    return make_demo(HmmDemo, "zh")
 
 
 def walk_to_the_end(demo):

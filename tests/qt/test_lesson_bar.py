@@ -3,22 +3,10 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from explorer.core.state import ExplorerState
-
 
 @pytest.fixture
-def lesson_window(qtbot, content):
-    from explorer.qt.main_window import MainWindow
-
-    state = ExplorerState(content.tree, "training", "zh")
-    window = MainWindow(state, content)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.ready, timeout=10000):
-        window.show()
-    window.activateWindow()
-    window.page.setFocus()
-    yield window, state
-    window.demo_panel.close_demo()
+def lesson_window(open_window):
+    return open_window("training")
 
 
 def press(qtbot, window, key):

@@ -3,22 +3,12 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from explorer.core.state import ExplorerState
-
 
 @pytest.fixture
-def presenting(qtbot, content):
-    from explorer.qt.main_window import MainWindow
-
-    state = ExplorerState(content.tree, "learning-rate", "zh")
-    window = MainWindow(state, content)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.ready, timeout=10000):
-        window.show()
-    window.activateWindow()
+def presenting(qtbot, open_window):
+    window, state = open_window("learning-rate")
     qtbot.keyClick(window.page, Qt.Key.Key_F5)
-    yield window, state
-    window.demo_panel.close_demo()
+    return window, state
 
 
 def press(qtbot, window, key):

@@ -235,7 +235,7 @@ class StateGraphView(SteppedView):
             painter.setPen(QPen(_colour(index), 4.0 if lit else 2.0))
             painter.setBrush(_colour(index, 255 if lit else 40))
             painter.drawEllipse(centre, radius, radius)
-            painter.setPen(QColor("#ffffff") if lit else QColor(current_theme().foreground))
+            painter.setPen(QColor(current_theme().background) if lit else QColor(current_theme().foreground))
             box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, data.state_names[index])
             painter.setPen(QColor(current_theme().muted))
