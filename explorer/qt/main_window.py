@@ -68,6 +68,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([230, 500, 550])
         self.setCentralWidget(self.splitter)
+        # Tab goes search → tree → page → lesson bar → demo, left to right as they are on screen.
+        QWidget.setTabOrder(self.search_panel.field, self.tree_view)
+        QWidget.setTabOrder(self.tree_view, self.page)
+        QWidget.setTabOrder(self.page, self.lesson_bar)
+        QWidget.setTabOrder(self.lesson_bar, self.demo_panel)
         self._build_actions()
         self._build_menus()
         self.page.demo_link_clicked.connect(self._demo_link)

@@ -1,6 +1,6 @@
 """The main window: tree, page and demo follow one state."""
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 
 from explorer.qt.demos.learning_rate import LearningRateDemo
 from explorer.qt.topic_tree import TOPIC_ID_ROLE
@@ -135,3 +135,14 @@ def test_damaged_settings_are_set_aside(tmp_path, monkeypatch):
     settings, backup = open_settings()
     assert backup and (tmp_path / backup.split("/")[-1]).exists()
     assert settings.allKeys() == []
+
+
+def test_tab_walks_the_window_from_left_to_right(qtbot, window):
+    order = []
+    widget = window.search_panel.field
+    for _ in range(3):
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisibleTo(window):
+            widget = widget.nextInFocusChain()
+    assert order[1] is window.tree_view and order[2] is window.page
