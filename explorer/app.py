@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--bench", action="store_true", help="measure start-up and topic switching; print JSON")
     parser.add_argument("--version", action="version", version=f"concept-explorer {__version__}")
     parser.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--font-check", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -87,6 +88,8 @@ def _run(args: argparse.Namespace) -> int:
     content = load_content(args.content, cache_dir=cache_dir())
     if args.list_topics:
         return _list_topics(content)
+    if args.font_check:
+        return _font_check(content)
     if args.search is not None:
         return _search(content, args.search, args.lang)
     if args.bench:
@@ -183,13 +186,19 @@ def _run_gui(args, content, start: dict) -> int:
     from explorer.core.state import ExplorerState
     from explorer.qt.main_window import MainWindow
     from explorer.qt.settings import open_settings, read_str
-    from explorer.qt.theme import THEME_CHOICES, apply_theme, resolve_theme, ui_font
+    from explorer.qt.theme import CJK_FAMILIES, THEME_CHOICES, apply_theme, resolve_theme, ui_font
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Concept Explorer")
     app.setOrganizationName("ConceptExplorer")
     app.setApplicationVersion(__version__)
+    from explorer.qt.fonts import ensure_chinese_font
+
+    bundled = ensure_chinese_font()
+    if bundled and bundled not in CJK_FAMILIES:
+        CJK_FAMILIES.append(bundled)
     app.setFont(ui_font())
+    _set_icon(app)
     from explorer.qt.formula_images import use_disk_cache
 
     use_disk_cache()
@@ -230,6 +239,43 @@ def _run_gui(args, content, start: dict) -> int:
     if remember and content.errors:
         window.ready.connect(window.show_problems)
     return app.exec()
+
+
+def _font_check(content) -> int:
+    """JSON: the Chinese font in use (bundled or not) and any title or interface character no font has.
+
+    The packaging test runs the frozen app with this under an empty fontconfig.
+    """
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.core.i18n import STRINGS
+    from explorer.qt.fonts import ensure_chinese_font
+    from explorer.qt.theme import CJK_FAMILIES, ui_font
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 (fonts need it)
+    bundled = ensure_chinese_font()
+    if bundled and bundled not in CJK_FAMILIES:
+        CJK_FAMILIES.append(bundled)
+    families = ui_font().families()
+    metrics = [QFontMetrics(QFont(family)) for family in families]
+    text = "".join(topic.title(lang) for topic in content.tree for lang in LANGUAGES)
+    text += "".join(entry["zh"] for entry in STRINGS.values())
+    missing = sorted({ch for ch in text if not ch.isspace() and not any(m.inFontUcs4(ord(ch)) for m in metrics)})
+    print(json.dumps({"bundled": bundled, "families": families, "missing": "".join(missing)}, ensure_ascii=False))
+    return 0
+
+
+def _set_icon(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from explorer.core.resources import asset_path
+
+    icon = asset_path("icons", "concept-explorer.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def _save_screenshot(window, path: Path) -> None:

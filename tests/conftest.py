@@ -1,6 +1,8 @@
 """Shared test set-up: no real display and no real settings file are ever touched."""
 
 import os
+import shutil
+import subprocess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -19,3 +21,23 @@ def _private_cache(tmp_path_factory):
 def _private_settings(tmp_path, monkeypatch):
     """Every test gets its own settings file."""
     monkeypatch.setenv("CONCEPT_EXPLORER_SETTINGS", str(tmp_path / "settings.ini"))
+
+
+@pytest.fixture
+def xvfb_display():
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("Xvfb is not installed; .ci/run installs it")
+        pytest.skip("Xvfb is not installed")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen([binary, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                               pass_fds=(write_end,), stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as reader:
+        number = reader.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

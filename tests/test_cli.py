@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +116,13 @@ def test_search_prints_hits_as_json():
     assert json.loads(explorer("--search", "qwxzzy", env=headless_env()).stdout) == []
 
 
+def test_every_title_and_interface_character_has_a_glyph():
+    result = explorer("--font-check", env=headless_env())
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["missing"] == "", f"drawn as boxes: {report['missing']}"
+
+
 def test_screenshot_without_any_display(tmp_path):
     out = tmp_path / "shot.png"
     result = explorer("explorer://topic/learning-rate?lr=1.9", "--lang", "en", "--screenshot", str(out), env=headless_env())
@@ -129,26 +135,6 @@ def test_screenshot_at_a_projector_size(tmp_path):
     result = explorer("--topic", "epoch", "--size", "1920x1080", "--screenshot", str(out), env=headless_env())
     assert result.returncode == 0, result.stderr
     assert_screenshot(out, (1920, 1080))
-
-
-@pytest.fixture
-def xvfb_display():
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("Xvfb is not installed; .ci/run installs it")
-        pytest.skip("Xvfb is not installed")
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen([binary, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                               pass_fds=(write_end,), stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    with os.fdopen(read_end) as reader:
-        number = reader.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.xvfb

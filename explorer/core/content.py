@@ -75,8 +75,10 @@ def _cached_load(folders: Sequence[ContentFolder], cache_dir: Path) -> ContentSe
     fingerprint = hashlib.sha1(__version__.encode())
     here = Path(__file__).parent
     for name in _LOADER_MODULES:
-        stat = (here / name).stat()
-        fingerprint.update(f"{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+        source = here / name
+        if source.is_file():  # a frozen bundle has no sources: its version alone says what loaded
+            stat = source.stat()
+            fingerprint.update(f"{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     for folder in folders:
         fingerprint.update(f"{folder.path.resolve()}|{folder.builtin}".encode())
         if folder.path.is_dir():

@@ -138,7 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.filter.png": {"zh": "PNG 图片 (*.png)", "en": "PNG image (*.png)"},
     "export.filter.svg": {"zh": "SVG 矢量图 (*.svg)", "en": "SVG image (*.svg)"},
     "demo.play": {"zh": "▶ 播放", "en": "▶ Play"},
-    "demo.pause": {"zh": "⏸ 暂停", "en": "⏸ Pause"},
+    "demo.pause": {"zh": "‖ 暂停", "en": "‖ Pause"},
     "demo.rewind": {"zh": "回到开头", "en": "Back to start"},
     "demo.step_back": {"zh": "◀ 后退一步", "en": "◀ Step back"},
     "demo.speed": {"zh": "速度", "en": "Speed"},

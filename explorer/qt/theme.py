@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 # Okabe–Ito: distinguishable for colour-blind viewers and on washed-out projectors.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
-                "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+# Chinese fallbacks, most wanted first; a bundled font's family is appended at start if registered.
+CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+                "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback"]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def test_reset_step_play_pause(demo, qtbot):
     one_epoch = shown_points(demo, 1)
     assert 0 < one_epoch < len(demo.experiment.run_for(1).steps) - 1
     playback.play_button.click()
-    assert playback.is_playing() and playback.play_button.text() == "⏸ 暂停"
+    assert playback.is_playing() and playback.play_button.text() == "‖ 暂停"
     qtbot.waitUntil(lambda: playback.position > 1.05, timeout=3000)
     playback.play_button.click()
     assert not playback.is_playing()
