@@ -98,6 +98,15 @@ def test_the_frozen_app_draws_chinese_with_no_system_font(installed, tmp_path, x
     assert len(colours) > 20
 
 
+def test_the_frozen_app_typesets_every_formula(installed, tmp_path):
+    exe = installed / "opt" / "concept-explorer" / EXE
+    topics = installed / "opt" / "concept-explorer" / "_internal" / "assets" / "topics"
+    result = subprocess.run([str(exe), "--check-content", str(topics)], capture_output=True, text=True,
+                            env=no_fonts_env(tmp_path), timeout=300)
+    assert result.returncode == 0 and "cannot typeset" not in result.stdout + result.stderr, result.stdout[-2000:]
+    assert " 0 errors" in result.stdout
+
+
 def test_the_portable_tarball_runs_from_any_folder(artifacts, tmp_path):
     with tarfile.open(artifacts[1]) as archive:
         archive.extractall(tmp_path, filter="tar")

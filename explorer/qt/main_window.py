@@ -18,6 +18,7 @@ from explorer.qt.bookmarks import Bookmarks
 from explorer.qt.demo_panel import DemoPanel
 from explorer.qt.page_view import PageView
 from explorer.qt.presenter import LessonBar
+from explorer.qt.qt_translations import use_qt_language
 from explorer.qt.search_box import SearchPanel
 from explorer.qt.settings import load_demo_memory, save_demo_memory
 from explorer.qt.shortcuts_dialog import ShortcutsDialog
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         lang = self.state.lang
+        use_qt_language(lang)
         for key, menu in self.menus.items():
             menu.setTitle(tr(key, lang))
         for key, action in self.actions_by_key.items():

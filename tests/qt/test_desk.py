@@ -147,3 +147,15 @@ def test_reset_to_defaults(qtbot, content, monkeypatch):
     assert window.zoom == 1.0 and window.theme_choice == "auto" and state.params == {}
     assert settings.value("view/zoom") is None and window.bookmarks.ids == ["learning-rate"]
     themes.apply_theme(themes.LIGHT)
+
+
+def test_qt_own_dialog_buttons_follow_the_language(window, state):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    def yes_text():
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes)
+        return box.button(QDialogButtonBox.StandardButton.Yes).text()
+
+    assert yes_text() != "&Yes"  # Chinese
+    state.set_lang("en")
+    assert yes_text() == "&Yes"

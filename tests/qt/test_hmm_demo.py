@@ -133,3 +133,26 @@ def test_language_switch_retitles(demo):
     assert demo.editor.tables["A"].verticalHeaderItem(0).text() == "Healthy"
     assert demo.playback.back_button.text() == "◀ Step back"
     assert demo.sequence_label.text() == "Observations:"
+
+
+def test_states_and_symbols_can_be_added_and_removed_within_limits(demo):
+    editor = demo.editor
+    for _ in range(3):
+        editor.size_buttons["add-state"].click()
+    assert demo.model.n_states == 5 and not editor.size_buttons["add-state"].isEnabled()
+    assert demo.model.state_name(4, "zh") == "状态 5" and np.allclose(demo.model.A.sum(axis=1), 1)
+    for _ in range(3):
+        editor.size_buttons["add-symbol"].click()
+    assert demo.model.n_symbols == 6 and not editor.size_buttons["add-symbol"].isEnabled()
+    demo.set_param("view", "viterbi")
+    assert len(demo.viterbi_run.path) == 3  # the example sequence still fits
+    for _ in range(4):
+        editor.size_buttons["remove-symbol"].click()
+    assert demo.model.n_symbols == 2 and not editor.size_buttons["remove-symbol"].isEnabled()
+    assert np.allclose(demo.model.B.sum(axis=1), 1)
+    assert demo.observations.max() < 2  # "dizzy" is gone: the generated sequence is used
+    for _ in range(3):
+        editor.size_buttons["remove-state"].click()
+    assert demo.model.n_states == 2 and np.allclose(demo.model.pi.sum(), 1)
+    demo.set_param("view", "generate")
+    demo.grab()

@@ -129,10 +129,12 @@ class HmmDemo(DemoWidget):
 
     def _chosen_observations(self, model: "hmm.Model") -> np.ndarray:
         source = self.params["sequence"]
-        if source == "typed" and self.typed is not None:
+        if source == "typed" and self.typed is not None and self.typed.max() < model.n_symbols:
             return self.typed
         if source == "example":
-            return np.asarray(hmm.PRESETS[self._preset].observations)
+            example = np.asarray(hmm.PRESETS[self._preset].observations)
+            if example.max() < model.n_symbols:  # a removed symbol leaves only the generated sequence
+                return example
         return self.sample.observations
 
     def _rebuild(self) -> None:

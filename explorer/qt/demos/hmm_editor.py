@@ -101,6 +101,15 @@ class ModelEditor(QWidget):
         self.message = QLabel(objectName="model-message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        sizes = QHBoxLayout()
+        self.size_buttons = {}
+        for key in ("add-state", "remove-state", "add-symbol", "remove-symbol"):
+            button = QPushButton(objectName=key)
+            button.clicked.connect(lambda _checked=False, key=key: self.resize_model(key))
+            self.size_buttons[key] = button
+            sizes.addWidget(button)
+        sizes.addStretch(1)
+        layout.addLayout(sizes)
         row = QHBoxLayout()
         self.normalise_button = QPushButton(objectName="normalise")
         self.restore_button = QPushButton(objectName="restore-preset")
@@ -137,6 +146,35 @@ class ModelEditor(QWidget):
         self.tables["B"].load(b, states, symbols, total)
         self._update_message()
 
+    def resize_model(self, key: str) -> None:
+        """Add or remove the last state or symbol, keeping every row a distribution.
+
+        A new state gets probability 0 in the rows that exist (their sums do not change) and
+        uniform rows of its own; removing one renormalises the rows that lose a column.
+        """
+        pi, a, b = self.tables["pi"].values[0], self.tables["A"].values, self.tables["B"].values
+        states, symbols = list(self.states), list(self.symbols)
+        if key == "add-state" and len(states) < hmm.MAX_STATES:
+            n = len(states) + 1
+            a = np.vstack([np.column_stack([a, np.zeros(n - 1)]), np.full(n, 1 / n)])
+            b = np.vstack([b, np.full(b.shape[1], 1 / b.shape[1])])
+            pi = np.append(pi, 0.0)
+            states.append({"zh": f"状态 {n}", "en": f"State {n}"})
+        elif key == "remove-state" and len(states) > hmm.MIN_STATES:
+            a, b, pi = hmm.normalise(a[:-1, :-1]), b[:-1], hmm.normalise(pi[:-1])
+            states.pop()
+        elif key == "add-symbol" and len(symbols) < hmm.MAX_SYMBOLS:
+            b = np.column_stack([b, np.zeros(b.shape[0])])
+            symbols.append({"zh": f"符号 {len(symbols) + 1}", "en": f"Symbol {len(symbols) + 1}"})
+        elif key == "remove-symbol" and len(symbols) > hmm.MIN_SYMBOLS:
+            b = hmm.normalise(b[:, :-1])
+            symbols.pop()
+        else:
+            return
+        self.states, self.symbols = tuple(states), tuple(symbols)
+        self._fill(np.atleast_2d(pi), a, b)
+        self._emit()
+
     def set_lang(self, lang: str) -> None:
         self.lang = lang
         self.titles["pi"].setText(tr("hmm.edit.pi", lang))
@@ -144,6 +182,8 @@ class ModelEditor(QWidget):
         self.titles["B"].setText(tr("hmm.edit.B", lang))
         self.normalise_button.setText(tr("hmm.edit.normalise", lang))
         self.restore_button.setText(tr("hmm.edit.restore", lang))
+        for key, button in self.size_buttons.items():
+            button.setText(tr(f"hmm.edit.{key}", lang))
         if self.states:
             self._fill(self.tables["pi"].values, self.tables["A"].values, self.tables["B"].values)
 
@@ -196,3 +236,8 @@ class ModelEditor(QWidget):
         self.message.setText("\n".join(lines))
         self.message.setStyleSheet(f"color: {current_theme().bad};" if lines else "")
         self.normalise_button.setEnabled(bool(self.problems()))
+        counts = {"state": (len(self.states), hmm.MIN_STATES, hmm.MAX_STATES),
+                  "symbol": (len(self.symbols), hmm.MIN_SYMBOLS, hmm.MAX_SYMBOLS)}
+        for what, (count, low, high) in counts.items():
+            self.size_buttons[f"add-{what}"].setEnabled(count < high)
+            self.size_buttons[f"remove-{what}"].setEnabled(count > low)

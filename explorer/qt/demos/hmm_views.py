@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from explorer.qt.theme import current_theme
 
 HIDDEN_MARK = "?"
+RADIUS_SHARE = {2: 0.13, 3: 0.13, 4: 0.1, 5: 0.085}  # of the graph's shorter side: more states, smaller circles
 MIN_COLUMN = 46.0  # trellis columns narrower than this scroll instead of shrinking
 
 
@@ -142,7 +143,7 @@ class StateGraphView(SteppedView):
         data = self.data
         count = len(data.state_names)
         metrics = QFontMetricsF(self.font())
-        radius = max(metrics.height() * 1.6, min(graph.height(), graph.width()) * 0.13)
+        radius = max(metrics.height() * 1.6, min(graph.height(), graph.width()) * RADIUS_SHARE[min(count, 5)])
         centres = self._centres(graph, count, radius)
         step = int(math.floor(self.position + 1e-9))
         fraction = self.position - step
