@@ -23,6 +23,7 @@ from explorer.qt.theme import current_theme, zoomed_font
 
 log = logging.getLogger(__name__)
 HIGHLIGHT_MS = 1500
+KEPT_DEMOS = 6  # built demos kept (hidden) besides the one on show
 
 
 def _alive(widget: QWidget) -> bool:
@@ -43,6 +44,7 @@ class DemoPanel(QWidget):
         self.registry = None
         self.demo = None
         self.demo_id: str | None = None
+        self._kept: dict = {}  # demo id → a built demo widget, hidden
         self.zoom = 1.0
         self._applying_own_change = False
         layout = QVBoxLayout(self)
@@ -114,9 +116,19 @@ class DemoPanel(QWidget):
         self.retranslate()
 
     def _replace(self, demo_id: str | None) -> None:
-        self.close_demo()
+        """Show ``demo_id``'s widget: the one built before if it is kept, else a new one."""
+        self._put_away()
         self.demo_id = demo_id
         if demo_id is None:
+            return
+        kept = self._kept.pop(demo_id, None)
+        if kept is not None:
+            self.demo = kept
+            if kept.lang != self.state.lang:
+                kept.set_lang(self.state.lang)
+            kept.set_params(self.state.params)
+            kept.show()
+            self.message.hide()
             return
         entry = self.registry[demo_id]
         try:
@@ -130,20 +142,40 @@ class DemoPanel(QWidget):
         self.message.hide()
         self.body.addWidget(self.demo, 1)
 
+    def _put_away(self) -> None:
+        """Hide the current demo and keep it, so coming back to its topic costs no rebuild."""
+        if self.demo is None:
+            return
+        self.demo.hide()  # pauses its animation
+        self._kept[self.demo_id] = self.demo
+        self.demo = None
+        while len(self._kept) > KEPT_DEMOS:
+            self._discard(self._kept.pop(next(iter(self._kept))))
+
+    def _discard(self, demo) -> None:
+        demo.cleanup()
+        self.body.removeWidget(demo)
+        demo.setParent(None)
+        demo.deleteLater()
+
     def rebuild(self) -> None:
         """Build the current demo again (after a theme switch), with the same parameters."""
+        for demo in self._kept.values():  # built in the old colours
+            self._discard(demo)
+        self._kept.clear()
         if self.demo is not None and self.demo_id is not None:
-            self._replace(self.demo_id)
+            demo_id = self.demo_id
+            self.close_demo()
+            self._replace(demo_id)
             self.retranslate()
 
     def close_demo(self) -> None:
-        """Clean up and remove the current demo widget."""
-        if self.demo is not None:
-            self.demo.cleanup()
-            self.body.removeWidget(self.demo)
-            self.demo.setParent(None)
-            self.demo.deleteLater()
-            self.demo = None
+        """Clean up and remove the current demo widget and the ones kept."""
+        for demo in [self.demo, *self._kept.values()]:
+            if demo is not None:
+                self._discard(demo)
+        self._kept.clear()
+        self.demo = None
         self.demo_id = None
 
     def _show_message(self, text: str) -> None:

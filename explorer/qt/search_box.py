@@ -1,18 +1,22 @@
 """The search box above the topic tree: results as you type, matches in bold, Enter opens.
 
 While the box holds a query, a result list takes the tree's place; Esc or an empty box brings
-the tree back. The index (``explorer.core.search``) is built the first time the box is used,
-so start-up does not pay for it. Opening a result highlights the query's words in the page.
+the tree back. The search module is imported and its index built the first time the box is
+used, so start-up pays for neither. Opening a result highlights the query's words in the page.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout, QWidget
 
-from explorer.core import search
 from explorer.core.i18n import tr
 from explorer.core.state import ExplorerState
+
+if TYPE_CHECKING:
+    from explorer.core import search
 
 RESULTS_SHOWN = 30
 
@@ -55,6 +59,8 @@ class SearchPanel(QWidget):
 
     # -- index and query --------------------------------------------------------------------
     def ensure_index(self) -> search.SearchIndex:
+        from explorer.core import search
+
         if self.index is None:
             self.index = search.SearchIndex.build(self.state.tree)
         return self.index
@@ -66,6 +72,8 @@ class SearchPanel(QWidget):
         self.field.selectAll()
 
     def _query_changed(self, text: str) -> None:
+        from explorer.core import search
+
         query = text.strip()
         if not query:
             self.hits = []
@@ -76,6 +84,8 @@ class SearchPanel(QWidget):
         self._fill()
 
     def _fill(self) -> None:
+        from explorer.core import search
+
         self.results.clear()
         if not self.hits:
             self.empty.setText(tr("search.none", self.state.lang, query=self.field.text().strip()))
@@ -95,6 +105,8 @@ class SearchPanel(QWidget):
         self.stack.setCurrentWidget(self.results)
 
     def open_current(self) -> None:
+        from explorer.core import search
+
         row = self.results.currentRow()
         if not self.hits or row < 0:
             return
@@ -137,6 +149,8 @@ class SearchPanel(QWidget):
 
 
 def _hit_html(hit: search.Hit, state: ExplorerState) -> str:
+    from explorer.core import search
+
     title = state.tree.get(hit.id).title(state.lang)
     heading = f" · {search.snippet_html(hit.heading)}" if hit.heading else ""
     other = "" if hit.lang == state.lang else f" <i>({tr(f'search.lang.{hit.lang}', state.lang)})</i>"

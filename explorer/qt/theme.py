@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -98,7 +99,8 @@ def apply_theme(theme: Theme) -> None:
         if theme.dark and app.style().name().lower() != "fusion":
             app.setStyle("Fusion")  # native styles may ignore a dark palette
         app.setPalette(palette(theme))
-    configure_pyqtgraph(theme)
+    if "pyqtgraph" in sys.modules:  # else the demo panel configures it after the first paint
+        configure_pyqtgraph(theme)
 
 
 def palette(theme: Theme) -> QPalette:

@@ -98,3 +98,13 @@ def test_every_demo_builds_in_every_theme(qtbot):
             demo.grab()
             assert demo.theme is theme
             demo.cleanup()
+
+
+def test_choosing_a_theme_at_start_does_not_import_pyqtgraph():
+    import subprocess
+    import sys
+
+    code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+            "from explorer.qt import theme; theme.apply_theme(theme.DARK); print('pyqtgraph' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr

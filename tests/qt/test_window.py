@@ -146,3 +146,14 @@ def test_tab_walks_the_window_from_left_to_right(qtbot, window):
         while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisibleTo(window):
             widget = widget.nextInFocusChain()
     assert order[1] is window.tree_view and order[2] is window.page
+
+
+def test_a_demo_is_kept_when_its_topic_is_left_and_reused_on_return(window, state):
+    first = window.demo_panel.demo
+    state.set_params({"lr": 0.3})
+    state.go("epoch")
+    assert window.demo_panel.demo is not first and not first.isVisible()
+    state.set_lang("en")
+    state.go("learning-rate")
+    assert window.demo_panel.demo is first and first.isVisible()
+    assert first.lang == "en" and first.params["lr"] == 0.1  # the state's parameters, not the old ones
