@@ -1,5 +1,6 @@
 """Search: tokens without a dictionary, BM25 over passages, snippets, one index for everything."""
 
+import json
 import time
 
 import pytest
@@ -17,7 +18,14 @@ def test_tokens_make_bigrams_for_chinese_and_words_for_latin():
     assert search.tokens("学习率") == ["学习", "习率"]
     assert search.tokens("Early-stopping, GPT-3!") == ["early", "stopping", "gpt", "3"]
     assert search.tokens("BM25 检索 字") == ["bm25", "检索", "字"]
+    assert search.tokens("a字b 㐀") == ["a", "字", "b", "㐀"]
     assert search.tokens("  ") == []
+
+
+def test_plain_text_leaves_out_link_targets_markup_and_macros():
+    text = "- See [批次](topic:batch-size) and **bold** `code`: $1/\\lambda < \\eta$, $\\frac{a}{b}$\n|---|:-:|"
+    assert search.plain(text) == "See 批次 and bold code: 1/λ < η, a b"
+    assert "batch" not in search.tokens(search.plain("[x](demo:epochs?lr=0.1) [y](https://batch.example)"))
 
 
 @pytest.mark.parametrize("query, expected, rank", [
@@ -69,9 +77,40 @@ def test_split_passages_keeps_headings_and_overlap():
     assert overlapped[2].text.startswith("beta.")
 
 
+def test_real_passages_are_bounded_and_point_into_their_pages(index):
+    tree = load_content().tree
+    lengths = sorted(len(p.text) for p in index.passages)
+    assert lengths[len(lengths) * 19 // 20] <= 1.5 * search.CHUNK_CHARS and lengths[-1] < 3 * search.CHUNK_CHARS
+    for passage in index.passages[::7]:
+        page = tree.get(passage.topic_id).pages[passage.lang]
+        if passage.offset < len(page.body):
+            assert search.plain(page.body[passage.offset:]).startswith(passage.text[:20])
+    questions = [p for p in index.passages if p.topic_id == "epoch" and p.lang == "en" and p.heading == "Self-check"]
+    assert questions and "patience" in questions[0].text
+    glossary = [p for p in index.passages if p.topic_id == "glossary" and p.lang == "zh"]
+    assert len(glossary) > 10 and all(len(p.text) <= 1.5 * search.CHUNK_CHARS for p in glossary)
+
+
+def test_snippets_merge_overlapping_bigrams_and_mark_latin_whole_words():
+    assert search.make_snippet("学习率太大时", "学习率") == "\x02学习率\x03太大时"
+    assert search.make_snippet("generate a rate", "Rate") == "generate a \x02rate\x03"
+    long = "x " * 200 + "目标词" + " y" * 200
+    snippet = search.make_snippet(long, "目标词")
+    assert snippet.startswith("…") and snippet.endswith("…") and "\x02目标词\x03" in snippet
+
+
+def test_hits_report_their_terms_and_a_scaled_down_glossary(index):
+    hit = index.search("学习率太大会怎样", lang="zh")[0]
+    assert hit.id == "learning-rate" and {"学习", "习率"} <= set(hit.terms) and hit.heading
+    assert all(hit.score == round(hit.score, 3) for hit in index.search("温度"))
+    ids = [hit.id for hit in search.one_per_topic(index.search("Baum-Welch"))]
+    assert ids.index("hmm") < ids.index("glossary")
+
+
 def test_json_hits_have_the_documented_fields(index):
     rows = search.to_json_hits(index.search("MMLU")[:3])
     assert rows and set(rows[0]) == {"id", "title", "score", "snippet"} and "\x02" not in rows[0]["snippet"]
+    assert json.loads(json.dumps(rows, ensure_ascii=False)) == rows
 
 
 def test_fast_enough(index):
