@@ -238,7 +238,12 @@ def _run_gui(args, content, start: dict) -> int:
         window.statusBar().showMessage(tr("settings.reset", state.lang, backup=damaged), 15000)
     if remember and content.errors:
         window.ready.connect(window.show_problems)
-    return app.exec()
+    code = app.exec()
+    from explorer.qt.shutdown import tear_down
+
+    del window
+    tear_down()
+    return code
 
 
 def _font_check(content) -> int:
@@ -281,9 +286,11 @@ def _set_icon(app) -> None:
 def _save_screenshot(window, path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    if "formula:" in window.page.toHtml() and not window.page.formula_images.loaded:
+    if "formula:" in window.page.toHtml():
         window.page.formula_images.wait()
-    QApplication.processEvents()  # delivers "formulas ready": the page is laid out again
+        QApplication.processEvents()  # delivers "formulas ready": the page asks for its formulas
+        window.page.formula_images.settle()
+    QApplication.processEvents()  # delivers "ready" again: the page is laid out with them
     QApplication.processEvents()
     image = window.grab().toImage()
     path.parent.mkdir(parents=True, exist_ok=True)

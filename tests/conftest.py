@@ -41,3 +41,13 @@ def xvfb_display():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Delete the windows the tests left while the QApplication still exists (see shutdown.py)."""
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from explorer.qt.shutdown import tear_down
+
+        tear_down()

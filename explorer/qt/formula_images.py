@@ -2,14 +2,16 @@
 
 Typesetting needs ziamath, which takes a third of a second to import, and drawing an SVG costs
 a few milliseconds. So: a background thread imports the typesetter after the first paint and
-typesets every formula of every page; until it has loaded, the page gets blank stand-ins and
-``ready`` tells it to lay itself out again. Drawn images are kept for the current size, and the
-formulas not yet drawn are drawn in small slices of idle time, so opening a page costs lookups.
+typesets every formula of every page (explorer.core.typeset_queue). A formula the page asks for
+before the thread has reached it is never typeset in the window's thread (a formula-heavy page
+would freeze it for seconds): the page gets a blank stand-in, the formula jumps the thread's
+queue, and ``ready`` tells the page to lay itself out again. Drawn images are kept for the
+current size, and the formulas not yet drawn are drawn in small slices of idle time, so opening
+a page costs lookups.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,11 +21,12 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from explorer.core import formulas
+from explorer.core.typeset_queue import ALL_TYPESET, READY, Formula, TypesetQueue
 from explorer.qt.cache import cache_dir
 
 BASE_SIZE = 20.0  # pixels per em of the typeset SVG; images are scaled from it
+NEWS_INTERVAL_MS = 20  # how often the window's thread looks for the typesetting thread's news
 IDLE_SLICE_SECONDS = 0.008  # at most this much drawing per idle slice keeps the window responsive
-Formula = tuple[str, bool]
 
 
 def use_disk_cache() -> Path:
@@ -37,81 +40,65 @@ class FormulaImages(QObject):
     """Draws formula images, keeps them for the current size, and warms up in the background."""
 
     ready = Signal()
-    _typeset_all = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._typesetter_loaded = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._typesetting = TypesetQueue(BASE_SIZE)
+        queue = self._typesetting
+        self.destroyed.connect(lambda *_: queue.stop())  # a closed page stops its thread
+        self._news = QTimer(self, interval=NEWS_INTERVAL_MS)  # collects the thread's news
+        self._news.timeout.connect(self._take_news)
         self._images: dict[tuple[str, float, float], QImage] = {}
         self._size: tuple[float, float, str] | None = None
         self.ink = "#000000"  # the colour formulas are drawn in
         self._pending: list[str] = []
         self._idle = QTimer(self, interval=0, singleShot=False)
         self._idle.timeout.connect(self._draw_some)
-        self._typeset_all.connect(self._draw_in_idle_time)
-        self._everything: list[Formula] = []
-        self._first: list[Formula] = []
-        self._later: Callable[[], Iterable[Formula]] | None = None
-        self._lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
-        return self._typesetter_loaded.is_set()
+        return self._typesetting.loaded.is_set()
 
     def warm(self, first: Iterable[Formula] = (), later: Callable[[], Iterable[Formula]] | None = None) -> None:
-        """In a background thread: load the typesetter, typeset ``first``, say ``ready`` (once),
-        then typeset what ``later()`` lists (every formula of every page) and draw those in idle
-        time. Calls while the thread runs hand it their work instead of starting another."""
-        with self._lock:
-            self._first.extend(first)
-            if later is not None:
-                self._later = later
-            if self._thread is not None and self._thread.is_alive():
-                return
-            self._thread = threading.Thread(target=self._work, name="formula-warm", daemon=True)
-            self._thread.start()
+        """In a background thread: load the typesetter, typeset ``first``, say ``ready``, then
+        typeset what ``later()`` lists (every formula of every page) and draw those in idle time."""
+        self._typesetting.start(first, later)
+        self._news.start()
 
-    def _work(self) -> None:
-        if not self.loaded:
-            try:
-                formulas.warm(self._first or [("x", False)], BASE_SIZE)
-            finally:  # even a broken typesetter must not leave the page waiting
-                self._typesetter_loaded.set()
-                try:
-                    self.ready.emit()
-                except RuntimeError:  # the page was closed meanwhile
-                    return
-        while True:
-            with self._lock:
-                later, self._later = self._later, None
-                if later is None:
-                    return
-            everything = list(dict.fromkeys(later()))
-            formulas.warm(everything, BASE_SIZE)
-            self._everything = everything
-            try:
-                self._typeset_all.emit()
-            except RuntimeError:
-                return
+    def _take_news(self) -> None:
+        news = self._typesetting.take_news()
+        if not news and not self._typesetting.running:
+            self._news.stop()
+            news = self._typesetting.take_news()  # said between the two looks
+        if ALL_TYPESET in news:
+            self._draw_in_idle_time()
+        if READY in news:
+            self.ready.emit()
 
     @property
     def busy(self) -> bool:
         """True while formulas are still being typeset or drawn ahead of time."""
-        thread_running = self._thread is not None and self._thread.is_alive()
-        return thread_running or bool(self._pending) or self._idle.isActive()
+        return self._typesetting.running or self._news.isActive() or bool(self._pending) or self._idle.isActive()
 
     def wait(self, timeout: float = 30.0) -> bool:
-        """Block until the typesetter is loaded (tests and screenshots)."""
-        return self._typesetter_loaded.wait(timeout)
+        """Block until the typesetter is loaded (tests and screenshots); then says ``ready``."""
+        loaded = self._typesetting.loaded.wait(timeout)
+        self._take_news()
+        return loaded
+
+    def settle(self, timeout: float = 60.0) -> bool:
+        """Block until the formulas the page asked for are typeset (screenshots); then says ``ready``."""
+        settled = self._typesetting.settle(timeout)
+        self._take_news()
+        return settled
 
     def image(self, key: str, font_pixels: float, pixel_ratio: float = 2.0) -> QImage | None:
         """The formula behind ``key`` at ``font_pixels`` per em; a blank stand-in while loading."""
         found = formulas.source(key)
         if found is None:
             return None
-        if not self.loaded and formulas.cached_svg(*found, BASE_SIZE) is None:
-            QTimer.singleShot(0, lambda: self.warm([found]))  # after the paint under way, not in it
+        if formulas.cached_svg(*found, BASE_SIZE) is None:
+            self.warm([found])  # typeset in the background; "ready" follows
             return _blank()
         size = (round(font_pixels, 2), pixel_ratio, self.ink)
         if size != self._size:
@@ -174,7 +161,7 @@ class FormulaImages(QObject):
 
     # -- drawing ahead in idle time ---------------------------------------------------------
     def _draw_in_idle_time(self) -> None:
-        self._pending = [formulas.register(latex, display) for latex, display in self._everything]
+        self._pending = [formulas.register(latex, display) for latex, display in self._typesetting.everything]
         if self._size is not None:
             self._idle.start()
 
