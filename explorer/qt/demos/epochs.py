@@ -67,6 +67,7 @@ class EpochsDemo(DemoWidget):
         width = self.theme.line_width
         plot = self.loss_plot
         plot.setLogMode(x=False, y=True)
+        plot.disableAutoRange()  # the ranges are set from the run; no bounds to search each frame
         self.loss_legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                           brush=legend_brush(self.theme))
         self.train_curve = plot.plot(pen=pg.mkPen(self.theme.colour(TRAIN), width=width))
@@ -165,6 +166,12 @@ class EpochsDemo(DemoWidget):
         x_range = (0.0, math.log10(last + 1)) if log_x else (0.0, float(last))
         # A range of 0…1000 read as powers of ten overflows: switch to log after the new range
         # is set, and back to linear before it is.
+        if log_x != self._xscale:
+            # Points at epoch 0 have no place on a log axis: empty the curves before switching;
+            # _show fills them again in the new coordinates.
+            for item in (self.train_curve, self.val_curve, self.train_rest, self.val_rest, self.best_marker):
+                item.setData([], [])
+            self._curve_keys.clear()
         if log_x != self._xscale and not log_x:
             self.loss_plot.setLogMode(x=False, y=True)
         self.loss_plot.setXRange(*x_range, padding=0.02)
