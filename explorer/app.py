@@ -56,8 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check-content", metavar="DIR", type=Path, help="validate a content folder; one 'file:line: message' per problem")
     parser.add_argument("--search", metavar="TEXT", help="search titles, pages and the glossary; print the hits as JSON")
     parser.add_argument("--bench", action="store_true", help="measure start-up and topic switching; print JSON")
+    parser.add_argument("--soak", metavar="MINUTES", type=float, nargs="?", const=10.0,
+                        help="with --bench: animate every demo for MINUTES (10) and report memory growth")
     parser.add_argument("--version", action="version", version=f"concept-explorer {__version__}")
     parser.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
+    # The benchmark's interactive time: prints "first-paint", then "interactive" once the demo
+    # is built and drawn, and exits.
+    parser.add_argument("--exit-when-interactive", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--font-check", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -92,10 +97,12 @@ def _run(args: argparse.Namespace) -> int:
         return _font_check(content)
     if args.search is not None:
         return _search(content, args.search, args.lang)
+    if args.soak is not None and not args.bench:
+        raise UsageError("--soak goes with --bench")
     if args.bench:
         from explorer.bench import run_benchmarks
 
-        print(json.dumps(run_benchmarks(), indent=2, ensure_ascii=False))
+        print(json.dumps(run_benchmarks(soak_minutes=args.soak), indent=2, ensure_ascii=False))
         return 0
     start = _start_point(args, content)
     return _run_gui(args, content, start)
@@ -178,7 +185,8 @@ def _inside(file: str, root: Path) -> bool:
 
 
 def _run_gui(args, content, start: dict) -> int:
-    if (args.screenshot or args.exit_after_first_paint) and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    timing_only = args.exit_after_first_paint or args.exit_when_interactive
+    if (args.screenshot or timing_only) and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -202,7 +210,7 @@ def _run_gui(args, content, start: dict) -> int:
     from explorer.qt.formula_images import use_disk_cache
 
     use_disk_cache()
-    remember = not (args.screenshot or args.exit_after_first_paint)
+    remember = not (args.screenshot or timing_only)
     settings, damaged = open_settings() if remember else (None, None)
     saved_lang = read_str(settings, "view/lang", LANGUAGES) if settings else None
     saved_topic = read_str(settings, "topic/last") if settings else None
@@ -226,6 +234,9 @@ def _run_gui(args, content, start: dict) -> int:
         window.ready.connect(lambda: QTimer.singleShot(50, lambda: _save_screenshot(window, args.screenshot)))
     if args.exit_after_first_paint:
         window.page.first_painted.connect(lambda: (print("first-paint", flush=True), app.exit(0)))
+    elif args.exit_when_interactive:
+        window.page.first_painted.connect(lambda: print("first-paint", flush=True))
+        window.ready.connect(lambda: (window.repaint(), print("interactive", flush=True), app.exit(0)))
     window.show()
     if args.present:
         window.set_presenting(True)

@@ -1,4 +1,5 @@
-"""``explorer --bench``: start-up against a bare PySide6 window, and topic switching.
+"""``explorer --bench``: start-up against a bare PySide6 window, topic switching, search, every
+demo's repaint and animation times, resident memory; ``--soak`` adds minutes of animation.
 
 Times are wall-clock medians on a shared machine, so the figure that matters is the ratio to the
 baseline measured the same way in the same run, not the milliseconds themselves.
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 FIRST_PAINT_MARKER = "first-paint"
+INTERACTIVE_MARKER = "interactive"
 
 BARE_WINDOW = """
 import sys
@@ -49,44 +51,67 @@ def _environment(settings_dir: str) -> dict:
     return env
 
 
-def time_to_first_paint(command: list[str], env: dict, timeout: float = 60.0) -> float:
-    """Milliseconds from starting ``command`` until it prints the first-paint marker."""
+def time_to_markers(command: list[str], env: dict, markers: tuple[str, ...] = (FIRST_PAINT_MARKER,),
+                    timeout: float = 60.0) -> dict[str, float]:
+    """Milliseconds from starting ``command`` until it prints each of ``markers`` (on lines of their own)."""
     start = time.perf_counter()
-    elapsed = None
+    seen: dict[str, float] = {}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True) as process:
         try:
             for line in process.stdout:
-                if line.strip() == FIRST_PAINT_MARKER:
-                    elapsed = (time.perf_counter() - start) * 1000
-                    break
+                if line.strip() in markers:
+                    seen[line.strip()] = (time.perf_counter() - start) * 1000
+                    if len(seen) == len(markers):
+                        break
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
-    if elapsed is None:
-        raise RuntimeError(f"{' '.join(command[:3])} exited without painting")
-    return elapsed
+    missing = [marker for marker in markers if marker not in seen]
+    if missing:
+        raise RuntimeError(f"{' '.join(command[:3])} exited without printing {', '.join(missing)}")
+    return seen
 
 
 def first_paint(runs: int = 5) -> dict:
-    """Median cold start to first paint of the explorer and of a bare window, interleaved."""
-    app_times, bare_times = [], []
+    """Median cold start to first paint of the explorer and of a bare window, interleaved, and of
+    the explorer until its first demo is built and drawn (it accepts input from then on)."""
+    app_times, interactive_times, bare_times = [], [], []
     with tempfile.TemporaryDirectory() as settings_dir:
         env = _environment(settings_dir)
-        app_command = [sys.executable, "-m", "explorer", "--exit-after-first-paint"]
+        app_command = [sys.executable, "-m", "explorer", "--exit-when-interactive"]
         bare_command = [sys.executable, "-c", BARE_WINDOW]
-        time_to_first_paint(bare_command, env)  # warm the file cache for both
-        time_to_first_paint(app_command, env)
+        app_markers = (FIRST_PAINT_MARKER, INTERACTIVE_MARKER)
+        time_to_markers(bare_command, env)  # warm the file cache for both
+        time_to_markers(app_command, env, app_markers)
         for _ in range(runs):
-            bare_times.append(time_to_first_paint(bare_command, env))
-            app_times.append(time_to_first_paint(app_command, env))
+            bare_times.append(time_to_markers(bare_command, env)[FIRST_PAINT_MARKER])
+            app = time_to_markers(app_command, env, app_markers)
+            app_times.append(app[FIRST_PAINT_MARKER])
+            interactive_times.append(app[INTERACTIVE_MARKER])
     app_ms, bare_ms = statistics.median(app_times), statistics.median(bare_times)
     return {
         "first_paint_ms": round(app_ms, 1),
         "baseline_first_paint_ms": round(bare_ms, 1),
         "first_paint_ratio": round(app_ms / bare_ms, 2),
+        "interactive_ms": round(statistics.median(interactive_times), 1),
         "first_paint_runs_ms": [round(t, 1) for t in app_times],
         "baseline_runs_ms": [round(t, 1) for t in bare_times],
     }
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory in MB (Linux /proc; elsewhere psutil if installed)."""
+    try:
+        with open("/proc/self/statm") as stream:
+            pages = int(stream.read().split()[1])
+        return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
 
 
 def percentiles(samples: list[float]) -> dict:
@@ -97,31 +122,10 @@ def percentiles(samples: list[float]) -> dict:
 
 def topic_switch(languages=("zh", "en")) -> dict:
     """Milliseconds from choosing a topic until the window has repainted, every topic and language."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from explorer.core.content import load_content
-    from explorer.core.state import ExplorerState
-    from explorer.qt.main_window import MainWindow
-
-    from explorer.qt.formula_images import use_disk_cache
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    use_disk_cache()
-    content = load_content()
-    state = ExplorerState(content.tree)
-    window = MainWindow(state, content)
-    started = time.perf_counter()
-    window.show()
-    window.demo_panel.activate()
-    app.processEvents()
-    # Measure what a student meets once the background warm-up (formulas typeset and drawn
-    # ahead) is over; how long that took is reported beside it.
-    while window.page.formula_images.busy and time.perf_counter() - started < 120:
-        app.processEvents()
-        time.sleep(0.005)
-    warmup = time.perf_counter() - started
+    # Measured once the background warm-up (formulas typeset and drawn ahead) is over: what a
+    # student meets after the first seconds; how long that took is reported beside it.
+    app, window, state, content, warmup = _open_window()
+    rss_start = resident_mb()
     samples = []
     order = content.tree.reading_order
     for lang in languages:
@@ -133,11 +137,13 @@ def topic_switch(languages=("zh", "en")) -> dict:
             app.processEvents()
             window.repaint()
             samples.append((time.perf_counter() - start) * 1000)
+    rss_visited = resident_mb()
     switches = _switch_timings(app, window, state)
     window.close()
     window.deleteLater()
     app.processEvents()
-    return {**percentiles(samples), "after_warmup_s": round(warmup, 2), **switches}
+    return {**percentiles(samples), "after_warmup_s": round(warmup, 2), **switches,
+            "rss_mb": {"start": rss_start, "after_every_topic": rss_visited}}
 
 
 def _switch_timings(app, window, state, rounds: int = 4) -> dict:
@@ -258,13 +264,98 @@ def _animation(app, playback, seconds: float) -> dict:
             "frames_over_17ms": round(slow / max(1, len(intervals)), 3)}
 
 
-def run_benchmarks(runs: int = 5) -> dict:
+def soak(minutes: float = 10.0, turn_seconds: float = 20.0, sample_seconds: float = 5.0) -> dict:
+    """Every animated demo in the window, in turns of ``turn_seconds``, for ``minutes``; resident
+    memory sampled as it goes. Growth is measured from the end of the first round (every demo
+    built, every cache filled once) to the end: growth that keeps on is a leak."""
+    app, window, state, content, _ = _open_window()
+    by_demo = {content.tree.get(topic_id).demo: topic_id for topic_id in reversed(content.tree.reading_order)}
+    animated = [topic_id for topic_id in content.tree.reading_order
+                if by_demo.get(content.tree.get(topic_id).demo) == topic_id
+                and _playback(window, state, app, topic_id) is not None]
+    if not animated:
+        raise RuntimeError("no animated demo to soak")
+    start = time.perf_counter()
+    end = start + minutes * 60
+    rss_start = resident_mb()
+    samples, after_first_round, turn = [], None, 0
+    next_sample = start
+    while time.perf_counter() < end:
+        playback = _playback(window, state, app, animated[turn % len(animated)])
+        playback.reset()
+        playback.play()
+        turn_end = min(end, time.perf_counter() + turn_seconds)
+        while time.perf_counter() < turn_end:
+            app.processEvents()
+            if not playback.is_playing():
+                playback.reset()
+                playback.play()
+            if time.perf_counter() >= next_sample:
+                samples.append([round(time.perf_counter() - start, 1), resident_mb()])
+                next_sample += sample_seconds
+            time.sleep(0.001)
+        playback.pause()
+        turn += 1
+        if turn == len(animated):
+            after_first_round = resident_mb()
+    rss_end = resident_mb()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    base = after_first_round or rss_start
+    growth = round((rss_end - base) / base * 100, 2) if base and rss_end else None
+    return {"minutes": minutes, "topics": animated,
+            "rss_mb": {"start": rss_start, "after_first_round": after_first_round, "end": rss_end},
+            "growth_percent": growth, "samples": samples}
+
+
+def _open_window():
+    """A main window on the built-in content, shown, its demo built and its formulas typeset
+    and drawn ahead; with the seconds that warm-up took."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.core.content import load_content
+    from explorer.core.state import ExplorerState
+    from explorer.qt.formula_images import use_disk_cache
+    from explorer.qt.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    use_disk_cache()
+    content = load_content()
+    state = ExplorerState(content.tree)
+    window = MainWindow(state, content)
+    window.resize(1280, 800)
+    started = time.perf_counter()
+    window.show()
+    window.demo_panel.activate()
+    while window.page.formula_images.busy and time.perf_counter() - started < 120:
+        app.processEvents()
+        time.sleep(0.005)
+    return app, window, state, content, time.perf_counter() - started
+
+
+def _playback(window, state, app, topic_id: str):
+    """Go to ``topic_id``; the playback of its demo, if the demo animates."""
+    state.go(topic_id)
+    app.processEvents()
+    demo = window.demo_panel.demo if window.demo_panel.isVisible() else None
+    return getattr(demo, "playback", None)
+
+
+def run_benchmarks(runs: int = 5, soak_minutes: float | None = None) -> dict:
     results = {"python": sys.version.split()[0], "platform": os.environ.get("QT_QPA_PLATFORM") or "default"}
     results.update(first_paint(runs))
     switching = topic_switch()
     results["language_switch_ms"] = switching.pop("language_switch_ms")
     results["theme_switch_ms"] = switching.pop("theme_switch_ms")
+    results["rss_mb"] = switching.pop("rss_mb")
     results["topic_switch_ms"] = switching
     results.update(search_timings())
     results["demos"] = demo_timings()
+    if soak_minutes:
+        soaked = soak(soak_minutes)
+        results["rss_mb"]["after_soak"] = soaked["rss_mb"]["end"]
+        results["soak"] = soaked
     return results

@@ -88,6 +88,7 @@ def test_check_content_reports_every_problem_as_file_line_message():
     (["explorer://topic/no-such-topic"], "unknown topic id"),
     (["--size", "big"], "is not a size like 1920x1080"),
     (["--size", "10x10"], "is outside"),
+    (["--soak", "1"], "--soak goes with --bench"),
 ])
 def test_bad_arguments_get_one_line_and_exit_2(args, words):
     result = explorer(*args, env=headless_env())

@@ -10,6 +10,7 @@ def test_first_paint_is_measured_against_a_bare_window():
     result = bench.first_paint(runs=1)
     assert result["first_paint_ms"] > 0 and result["baseline_first_paint_ms"] > 0
     assert result["first_paint_ratio"] == pytest.approx(result["first_paint_ms"] / result["baseline_first_paint_ms"], abs=0.01)
+    assert result["interactive_ms"] >= result["first_paint_ms"]  # the demo is drawn after the page
 
 
 def test_topic_switch_covers_every_topic_in_both_languages(qapp):
@@ -19,6 +20,7 @@ def test_topic_switch_covers_every_topic_in_both_languages(qapp):
     assert result["n"] == 2 * (len(load_content().tree) + 1)
     assert 0 < result["p50"] <= result["p95"]
     assert result["language_switch_ms"]["n"] == 8 and result["theme_switch_ms"]["n"] == 8
+    assert result["rss_mb"]["start"] > 0 and result["rss_mb"]["after_every_topic"] > 0
 
 
 def test_percentiles():
@@ -43,3 +45,10 @@ def test_search_is_timed_over_both_languages():
     assert result["search_ms"]["n"] == len(bench.SEARCH_QUERIES)
     assert result["search_index_build_ms"] > 0
     assert any("\u4e00" <= ch <= "\u9fff" for q in bench.SEARCH_QUERIES for ch in q)
+
+
+def test_a_short_soak_animates_every_animated_demo(qapp):
+    result = bench.soak(minutes=0.1, turn_seconds=1.0, sample_seconds=0.5)
+    assert {"batch-size", "epoch", "hmm"} <= set(result["topics"])
+    assert result["rss_mb"]["end"] > 0 and result["growth_percent"] is not None
+    assert len(result["samples"]) >= 5
