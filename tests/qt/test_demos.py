@@ -59,11 +59,34 @@ def test_learning_rate_pin_keeps_a_ghost(qtbot):
     qtbot.addWidget(demo)
     demo.pin_button.click()
     ghost_x, _ = demo.ghost_path.getData()
-    demo.set_param("lr", 1.5)
+    # The ghost is the pinned run itself (once the loss ghost was log10 of a log10).
+    assert np.array_equal(demo.ghost_loss.yData, demo.loss_curve.yData)
+    assert np.array_equal(demo.ghost_loss.getData()[1], demo.loss_curve.getData()[1])
+    demo.set_param("lr", 1.2)  # (1.5 would give the same losses: |1 - 1.5| = |1 - 0.5|)
     assert len(ghost_x) == 51
     assert not np.allclose(demo.ghost_loss.getData()[1], demo.loss_curve.getData()[1])
+    # Both runs fit the loss and rate axes.
+    low, high = demo.loss_plot.getViewBox().viewRange()[1]
+    for curve in (demo.ghost_loss, demo.loss_curve):
+        assert low <= np.log10(curve.yData.min()) and np.log10(curve.yData.max()) <= high
+    assert max(demo.ghost_rate.yData.max(), demo.rate_curve.yData.max()) <= demo.rate_plot.getViewBox().viewRange()[1][1]
     demo.unpin_button.click()
     assert demo.ghost_path.getData()[0] is None or len(demo.ghost_path.getData()[0]) == 0
+
+
+def test_learning_rate_axes_hold_every_run_and_stay_put_for_small_steps(qtbot):
+    demo = REGISTRY["learning-rate"].widget("en", {"lr": 0.5})
+    qtbot.addWidget(demo)
+    for lr in np.linspace(0.01, 2.5, 40):
+        demo.set_param("lr", float(lr))
+        gaps = demo.loss_curve.yData
+        low, high = demo.loss_plot.getViewBox().viewRange()[1]
+        assert low <= np.log10(gaps.min()) and np.log10(gaps.max()) <= high, lr
+        assert demo.rate_curve.yData.max() <= demo.rate_plot.getViewBox().viewRange()[1][1]
+    demo.set_param("lr", 0.50)
+    before = demo.loss_plot.getViewBox().viewRange()[1]
+    demo.set_param("lr", 0.52)
+    assert demo.loss_plot.getViewBox().viewRange()[1] == before
 
 
 def test_learning_rate_dragging_the_start(qtbot):

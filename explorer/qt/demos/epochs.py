@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import early_stopping as es
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, log_ticks, status_label, style_plot
+from explorer.qt.demos.plotting import legend_brush, log_ticks, status_label, steady_log_range, style_plot
 
 RUN_SECONDS = 6.0  # a run plays in about this long at 1×
 LOSS_FLOOR = 1e-4  # the log axis ends here; a perfect fit is drawn at the floor
@@ -60,6 +60,7 @@ class EpochsDemo(DemoWidget):
         self._data = None
         self._ranges = None
         self._xscale = None
+        self._loss_range: tuple[float, float] | None = None  # log10 bounds of the loss axis
         self._shown = None
         self._fit_legend_state = None
 
@@ -177,13 +178,15 @@ class EpochsDemo(DemoWidget):
         self.loss_plot.setXRange(*x_range, padding=0.02)
         if log_x != self._xscale:
             self._xscale = log_x
+            self._loss_range = None  # the switch may have moved the view: set the loss axis again
             self.loss_plot.setLogMode(x=log_x, y=True)
             self._label_epoch_axis()
-        # Whole quarter-decades: a small change of the data keeps the axis (and its cache) as it is.
-        bottom = 10 ** (math.floor(4 * math.log10(low / 1.2)) / 4)
-        top = 10 ** (math.ceil(4 * math.log10(high * 3.0)) / 4)  # room above for the legend
-        self.loss_plot.setYRange(math.log10(bottom), math.log10(top), padding=0)
-        self.loss_plot.getAxis("left").setTicks(log_ticks(bottom, top))
+        # A small change of the data keeps the axis (and its cache) as it is.
+        shown = steady_log_range(low / 1.2, high * 3.0, self._loss_range)  # room above for the legend
+        if shown != self._loss_range:
+            self._loss_range = shown
+            self.loss_plot.setYRange(*shown, padding=0)
+            self.loss_plot.getAxis("left").setTicks(log_ticks(10 ** shown[0], 10 ** shown[1]))
 
     def _show(self, position: float) -> None:
         """Draw the run as it stands after epoch ⌊position⌋."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import style_plot
+from explorer.qt.demos.plotting import log_ticks, steady_log_range, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 MIN_LOG_LOSS = 1e-16
@@ -46,6 +46,11 @@ class LearningRateDemo(DemoWidget):
         style_plot(self.loss_plot, mouse=True)
         style_plot(self.rate_plot, mouse=True)
         self.loss_plot.setLogMode(x=False, y=True)
+        for plot in (self.loss_plot, self.rate_plot):
+            plot.disableAutoRange()  # set from each run, and kept while a new run still fits
+        self._loss_range: tuple[float, float] | None = None  # log10 bounds
+        self._steps_shown: int | None = None
+        self._rate_top: float | None = None
         layout.addWidget(self.plots, 1)
 
         width = self.theme.line_width
@@ -123,19 +128,47 @@ class LearningRateDemo(DemoWidget):
         self.start.setPos(xs[0], ys[0])
         self._placing_start = False
         steps = np.arange(len(run.losses))
-        self.loss_curve.setData(steps, np.maximum(run.losses - self._loss_floor(run.landscape), MIN_LOG_LOSS))
+        gaps = np.maximum(run.losses - self._loss_floor(run.landscape), MIN_LOG_LOSS)
+        self.loss_curve.setData(steps, gaps)
         self.rate_curve.setData(np.arange(1, len(run.rates) + 1), run.rates)
         if run.stable_limit is not None:
             self.limit_line.setValue(run.stable_limit)
             self.limit_line.show()
         else:
             self.limit_line.hide()
-        self.rate_plot.setYRange(0, max(float(run.rates.max()), run.stable_limit or 0) * 1.1, padding=0)
+        self._set_ranges(int(self.params["steps"]), gaps, max(float(run.rates.max()), run.stable_limit or 0))
         self._describe(run)
         unused = gd.UNUSED_PARAMS[run.landscape.name]
         for name, control in self.controls.items():
             control.setEnabled(name not in unused)
             self.control_labels[name].setEnabled(name not in unused)
+
+    def _set_ranges(self, last_step: int, gaps: np.ndarray, top_rate: float) -> None:
+        """Axes that hold this run and the pinned one, changed only when they no longer fit: an
+        axis left as it is keeps its drawn ticks, and a slider step is repainted within a frame."""
+        ghost = self.ghost_loss.yData
+        steps = max(last_step, (len(ghost) - 1) if ghost is not None else 0, 1)
+        if steps != self._steps_shown:
+            self._steps_shown = steps
+            for plot in (self.loss_plot, self.rate_plot):
+                plot.setXRange(0, steps, padding=0.02)
+        values = [gaps[np.isfinite(gaps)]]
+        if ghost is not None and len(ghost):
+            values.append(ghost[np.isfinite(ghost)])
+        finite = np.concatenate(values)
+        if len(finite):
+            shown = steady_log_range(float(finite.min()), float(finite.max()) * 1.5, self._loss_range)
+            if shown != self._loss_range:
+                self._loss_range = shown
+                self.loss_plot.setYRange(*shown, padding=0.02)
+                self.loss_plot.getAxis("left").setTicks(log_ticks(10 ** shown[0], 10 ** shown[1]))
+        ghost_rates = self.ghost_rate.yData
+        if ghost_rates is not None and len(ghost_rates):
+            top_rate = max(top_rate, float(np.nanmax(ghost_rates)))
+        top = steady_top(top_rate * 1.1 if top_rate > 0 else 1.0, self._rate_top)
+        if top != self._rate_top:
+            self._rate_top = top
+            self.rate_plot.setYRange(0, top, padding=0)
 
     def _loss_floor(self, landscape: gd.Landscape) -> float:
         """The loss at the global minimum, so that the log plot shows the gap to it."""
@@ -218,11 +251,12 @@ class LearningRateDemo(DemoWidget):
         """Keep the current run as a faded ghost."""
         for source, ghost in ((self.path, self.ghost_path), (self.loss_curve, self.ghost_loss),
                               (self.rate_curve, self.ghost_rate)):
-            xs, ys = source.getData()
-            ghost.setData(xs, ys)
+            ghost.setData(source.xData, source.yData)  # the data itself: getData() is log10 on a log axis
         self.unpin_button.setEnabled(True)
 
     def clear_pinned(self) -> None:
         for ghost in (self.ghost_path, self.ghost_loss, self.ghost_rate):
             ghost.setData([], [])
         self.unpin_button.setEnabled(False)
+        if self.run is not None:
+            self.redraw()  # the axes may shrink back to the current run

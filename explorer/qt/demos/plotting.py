@@ -23,6 +23,9 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     plot.setMouseEnabled(x=mouse, y=mouse)
     for side in ("left", "bottom"):
         plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    # The space for tick labels grows when they need it and never shrinks: a narrower label
+    # would otherwise resize the plot, and every axis of the figure would be drawn again.
+    plot.getAxis("left").setStyle(autoReduceTextSpace=False)
 
 
 def legend_brush(theme) -> QBrush:
@@ -37,24 +40,64 @@ def status_label(name: str, lines: int = 2, bold: bool = False) -> ScaledLabel:
     return ScaledLabel(name, lines=lines, bold=bold)
 
 
-def log_ticks(low: float, high: float) -> list[list[tuple[float, str]]]:
+def log_ticks(low: float, high: float, most_labels: int = 6) -> list[list[tuple[float, str]]]:
     """Ticks for a log axis from ``low`` to ``high`` (data values), as ``AxisItem.setTicks`` takes.
 
-    Decades are labelled; 2 and 5 within each decade are labelled too when the axis spans less
-    than 2.5 decades, so a short axis never shows a column of crowded minor labels.
+    Decades are labelled (every second, third … decade when there are more than ``most_labels``);
+    2 and 5 within each decade are labelled too when the axis spans less than 2.5 decades, and
+    left out when it spans more than ``most_labels``. A short axis never shows a column of crowded
+    minor labels, and a long one costs few labels to lay out.
     """
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    label_minor = math.log10(high / low) < 2.5
+    span = math.log10(high / low)
+    label_minor = span < 2.5
+    every = max(1, math.ceil((last - first + 1) / most_labels))
     major, minor = [], []
     for exponent in range(first, last + 1):
         decade = 10.0 ** exponent
         if low <= decade <= high:
-            major.append((math.log10(decade), f"{decade:g}"))
+            (major if exponent % every == 0 else minor).append((math.log10(decade), f"{decade:g}" if exponent % every == 0 else ""))
+        if span > most_labels:
+            continue
         for factor in (2, 5):
             value = factor * decade
             if low <= value <= high:
                 minor.append((math.log10(value), f"{value:g}" if label_minor else ""))
     return [major, minor]
+
+
+def steady_log_range(low: float, high: float, shown: tuple[float, float] | None = None,
+                     per_decade: int = 4) -> tuple[float, float]:
+    """log10 bounds for a log axis holding data from ``low`` to ``high`` (both > 0).
+
+    Snapped outward to 1/``per_decade`` of a decade. ``shown`` (the bounds on screen) is kept while
+    it holds the data with at most two decades to spare; when the data moves past one of its ends,
+    that end moves a decade further than needed. A slider step then mostly leaves the axis, and
+    the tick labels pyqtgraph has drawn for it, as they are.
+    """
+    needed = (math.log10(low), math.log10(high))
+    bottom = math.floor(per_decade * needed[0]) / per_decade
+    top = math.ceil(per_decade * needed[1]) / per_decade
+    if shown is None:
+        return bottom, top
+    if shown[0] <= needed[0] and needed[1] <= shown[1]:
+        if (shown[1] - shown[0]) - (needed[1] - needed[0]) <= 2.0:
+            return shown
+        return bottom, top
+    return (min(shown[0], math.floor(needed[0]) - 1.0) if needed[0] < shown[0] else bottom,
+            max(shown[1], math.ceil(needed[1]) + 1.0) if needed[1] > shown[1] else top)
+
+
+_NICE = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def steady_top(high: float, shown: float | None = None) -> float:
+    """The top of a linear axis from 0 holding ``high`` (> 0): a round number, and ``shown`` kept
+    while the data still fills more than half of it (see :func:`steady_log_range`)."""
+    if shown is not None and 0.5 * shown < high <= shown:
+        return shown
+    scale = 10.0 ** math.floor(math.log10(high))
+    return next(step * scale for step in _NICE if step * scale >= high * (1 - 1e-12))
 
 
 def scale_plot_text(root: QWidget, point_size: float) -> None:
