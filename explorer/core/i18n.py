@@ -326,6 +326,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "设置文件已损坏,已另存为 {backup},并使用默认设置。",
         "en": "The settings file was damaged; it was set aside as {backup} and defaults are used.",
     },
+    # -- quantization demo --
+    # -- sampling demo --
+    # -- dpo demo --
 }
 
 

@@ -33,6 +33,9 @@ REGISTRY: dict[str, DemoEntry] = {
     "batch-size": DemoEntry("batch-size", BatchSizeDemo, minibatch.PARAMS, "bs.title"),
     "epochs": DemoEntry("epochs", EpochsDemo, early_stopping.PARAMS, "ep.title"),
     "hmm": DemoEntry("hmm", HmmDemo, hmm.PARAMS, "hmm.title"),
+    # -- quantization demo --
+    # -- sampling demo --
+    # -- dpo demo --
 }
 
 
