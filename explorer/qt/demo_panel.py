@@ -265,7 +265,9 @@ class DemoPanel(QWidget):
         self.export_button.setText(tr("demo.export", lang))
         self.export_png.setText(tr("demo.export.png", lang))
         self.export_svg.setText(tr("demo.export.svg", lang))
-        name_widgets(self, lang)
+        # The header only: a demo names its own controls (and kept demos need nothing while hidden).
+        for widget in (self.presets, self.link_button, self.export_button, self.reset_button):
+            name_widgets(widget, lang)
         if self.presets.count():
             self.presets.setItemText(0, tr("demo.choose_preset", lang))
 
