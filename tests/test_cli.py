@@ -163,3 +163,16 @@ def test_the_shipped_example_folder_is_clean():
     result = explorer("--check-content", str(folder))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("0 errors, 0 warnings")
+
+
+@pytest.mark.parametrize("flag, printed", [("--exit-after-first-paint", ["first-paint"]),
+                                           ("--exit-when-interactive", ["first-paint", "interactive"])])
+def test_leaving_right_after_start_up_is_clean(flag, printed, tmp_path):
+    """The benchmark's start-ups quit while start-up work is still queued: nothing may run on
+    the deleted window (once: tracebacks from a timer that fired after the window was gone)."""
+    env = headless_env()
+    env["CONCEPT_EXPLORER_SETTINGS"] = str(tmp_path / "settings.ini")
+    result = explorer(flag, env=env)
+    assert result.returncode == 0
+    assert result.stdout.split() == printed
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr

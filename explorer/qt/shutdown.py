@@ -25,8 +25,9 @@ def tear_down() -> None:
     for widget in QApplication.topLevelWidgets():
         widget.close()
         widget.deleteLater()
+    # Only the deletions: processing other events now would run timers queued for the
+    # windows just deleted (a start-up step due after the first paint, say).
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QCoreApplication.processEvents()
     if "pyqtgraph" in sys.modules:
         sys.modules["pyqtgraph"].cleanup()  # tells its views not to unregister one by one
     gc.collect()
