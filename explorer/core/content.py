@@ -22,6 +22,7 @@ from explorer.core.resources import builtin_topics_dir
 from explorer.core.topics import LANGUAGES, Topic, TopicTree
 
 DemoCatalog = Mapping[str, Sequence[ParamSpec]]
+MAX_TOPIC_FILES = 500  # per folder; the built-in content has about seventy
 
 
 @dataclass
@@ -161,6 +162,7 @@ def _read_folder(folder: ContentFolder, problems: list[Problem]) -> list[ParsedF
         problems.append(Problem(_display_name(folder.path), 1, "content folder does not exist or is not a folder"))
         return []
     parsed = []
+    topic_files = 0
     for path in sorted(root.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
@@ -170,6 +172,11 @@ def _read_folder(folder: ContentFolder, problems: list[Problem]) -> list[ParsedF
             continue
         if split_file_name(path) is None:
             continue  # README.md and other notes beside the topics
+        topic_files += 1
+        if topic_files > MAX_TOPIC_FILES:
+            problems.append(Problem(name, 1, f"more than {MAX_TOPIC_FILES} topic files in one folder: "
+                                             "this file and the ones after it (by name) are left out"))
+            break
         try:
             result = read_topic_file(path, name)
         except ContentError as error:
@@ -263,6 +270,7 @@ def _check_links(files, topics, demos, problems) -> None:
                     problems.append(Problem(name, line, f"step {number}: topic '{step.topic}' has no demo to set"))
                 else:
                     _check_demo_params(name, line, target.demo, step.params, demos, problems, what=f"step {number}")
+        problems.extend(file.markup_problems(name))
         for link in file.links:
             if link.scheme == "topic":
                 target = link.target.split("#", 1)[0]

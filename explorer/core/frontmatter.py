@@ -16,12 +16,28 @@ from pathlib import Path
 from explorer.core.topics import LANGUAGES, LessonStep, Preset, Question, TopicPage
 
 DELIMITER = "+++"
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 200_000  # ten times the longest built-in page; rendering stays under a second or two
 FILE_NAME = re.compile(r"^(?P<name>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z]+)?)\.md$")
 ID_PATTERN = re.compile(r"^[^\s/?#:\\]+$")
 FORMULA_PATTERN = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?!\s)(?P<inline>[^$\n]+?)(?<![\s\\])\$(?!\$)", re.S)
 FENCED_OR_CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1|`[^`\n]+`", re.S | re.M)
 LINK_PATTERN = re.compile(r"\]\(\s*<?(?P<scheme>topic|demo):(?P<target>[^)\s>]*)>?")
+IMAGE_PATTERN = re.compile(r"!\[[^\]\n]*\]\(\s*<?(?P<source>[^)\s>]*)")
+RAW_HTML_PATTERN = re.compile(r"</?(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?=[\s>/])")  # not autolinks <http://…>
+# An image source that is a URL (any scheme), absolute, or climbs out with "..": never loaded.
+UNSAFE_IMAGE_SOURCE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|\\)|(?:^|[/\\])\.\.(?:[/\\]|$)|%2e%2e", re.I)
+MAX_IMAGE_BYTES = 5_000_000
+# Python-Markdown's link parsing takes time growing with the square of the unfinished link
+# openings ("[" without its "](…)" or "]") in one paragraph: 3000 take seconds. Beyond this many,
+# a paragraph's brackets are shown as text. Finished links and [bracketed words] do not count.
+MAX_OPEN_BRACKETS = 16
+BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+_FINISHED_BRACKETS = re.compile(r"!?\[[^\[\]\n]*\](?:\([^()\s]*\)|(?!\())")
+
+
+def open_brackets(block: str) -> int:
+    """How many "[" of ``block`` do not belong to a finished link, image or [bracketed text]."""
+    return _FINISHED_BRACKETS.sub("", block.replace("\\[", "")).count("[")
 KNOWN_KEYS = ("id", "title", "parent", "order", "demo", "related", "presets", "questions", "steps")
 
 
@@ -77,12 +93,43 @@ class ParsedFile:
 
     def formulas(self) -> list[tuple[str, bool, int]]:
         """Every ``$…$`` / ``$$…$$`` of the body as (LaTeX, display, line), code excluded."""
-        body = FENCED_OR_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), self.page.body)
+        body = self._body_outside_code()
         found = []
         for match in FORMULA_PATTERN.finditer(body):
             line = self.page.body_line + body.count("\n", 0, match.start())
             display = match["block"] is not None
             found.append((match["block"] if display else match["inline"], display, line))
+        return found
+
+    def _body_outside_code(self) -> str:
+        """The body with code blanked out (line breaks kept, so offsets give lines)."""
+        return FENCED_OR_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), self.page.body)
+
+    def markup_problems(self, name: str) -> list[Problem]:
+        """Warnings for what a page cannot show: raw HTML (shown as text, never run) and images
+        that are URLs, lie outside the topic's folder, are missing or are too large."""
+        body = self._body_outside_code()
+        found = []
+        position = 0
+        for block in BLOCK_BREAK.split(body):
+            if open_brackets(block) > MAX_OPEN_BRACKETS:
+                line = self.page.body_line + body.count("\n", 0, position)
+                found.append(Problem(name, line, f"more than {MAX_OPEN_BRACKETS} unfinished '[' in one paragraph: "
+                                                 "its links and images are shown as text", "warning"))
+            position += len(block) + 2
+        tags_seen = set()
+        for match in RAW_HTML_PATTERN.finditer(body):
+            line = self.page.body_line + body.count("\n", 0, match.start())
+            tag = match["tag"].lower()
+            if (line, tag) not in tags_seen:  # <b>…</b> on one line is one warning
+                tags_seen.add((line, tag))
+                found.append(Problem(name, line, f"raw HTML <{tag}> is shown as text, never run", "warning"))
+        for match in IMAGE_PATTERN.finditer(body):
+            line = self.page.body_line + body.count("\n", 0, match.start())
+            source = match["source"]
+            problem = _image_problem(self.path.parent, source)
+            if problem:
+                found.append(Problem(name, line, f"image '{source}' {problem}; it is not shown", "warning"))
         return found
 
     @property
@@ -95,6 +142,20 @@ class ParsedFile:
         if 0 < number <= len(tables):
             return tables[number - 1]
         return self.key_lines.get(key, 1)
+
+
+def _image_problem(folder: Path, source: str) -> str | None:
+    """Why ``source`` (an image in a page in ``folder``) cannot be shown, or None if it can."""
+    if not source or UNSAFE_IMAGE_SOURCE.search(source):
+        return "is not a file inside the content folder"
+    path = (folder / source).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        return "leads outside the content folder"
+    if not path.is_file():
+        return "does not exist"
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"is larger than {MAX_IMAGE_BYTES // 1_000_000} MB"
+    return None
 
 
 def split_file_name(path: Path) -> tuple[str, str] | None:

@@ -24,12 +24,12 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from explorer.core import formulas
+from explorer.core.frontmatter import MAX_OPEN_BRACKETS, UNSAFE_IMAGE_SOURCE, open_brackets
 from explorer.core.i18n import tr
 from explorer.core.selfcheck import SelfCheck, selfcheck_html
 from explorer.core.topics import Topic, TopicTree
 
 ROUTED_SCHEMES = ("topic:", "demo:", "http://", "https://", "mailto:", "#")
-_UNSAFE_IMAGE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|\\)|(?:^|[/\\])\.\.(?:[/\\]|$)")
 
 
 class _LinkPolicy(Treeprocessor):
@@ -66,7 +66,7 @@ class _LinkPolicy(Treeprocessor):
 
     def _image(self, parent: etree.Element, index: int, element: etree.Element) -> None:
         source = (element.get("src") or "").strip()
-        if not source or _UNSAFE_IMAGE.search(source):
+        if not source or UNSAFE_IMAGE_SOURCE.search(source):
             replacement = etree.Element("span")
             replacement.set("class", "missing-image")
             replacement.text = f"[{element.get('alt') or source}]"
@@ -144,6 +144,15 @@ _converter: markdown.Markdown | None = None
 _policy: _SafeContent | None = None
 
 
+def _defuse_brackets(text: str) -> str:
+    """Escape every "[" of a paragraph with more than MAX_OPEN_BRACKETS unfinished ones, so a
+    hostile (or machine-made) page cannot keep the link parser busy for minutes."""
+    if text.count("[") <= MAX_OPEN_BRACKETS:
+        return text
+    parts = re.split(r"(\n[ \t]*\n)", text)
+    return "".join(part.replace("[", "\\[") if open_brackets(part) > MAX_OPEN_BRACKETS else part for part in parts)
+
+
 def markdown_to_html(text: str, known_topics: Collection[str] = ()) -> str:
     """Render a Markdown body; raw HTML is escaped and links are filtered as described above."""
     global _converter, _policy
@@ -155,7 +164,7 @@ def markdown_to_html(text: str, known_topics: Collection[str] = ()) -> str:
             TableExtension(), SaneListExtension(), TocExtension(permalink=False), _policy])
     _policy.processor.known_topics = known_topics
     try:
-        return _converter.reset().convert(text)
+        return _converter.reset().convert(_defuse_brackets(text))
     finally:
         _policy.processor.known_topics = ()
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from explorer.core.content import parse_demo_target
+from explorer.core.frontmatter import MAX_IMAGE_BYTES
 from explorer.core.render import render_topic
 from explorer.core.selfcheck import SCHEMES as SELFCHECK_SCHEMES
 from explorer.core.selfcheck import SelfCheck
@@ -125,7 +126,7 @@ class PageView(QTextBrowser):
         if url.scheme() not in ("", "file") or url.host():
             return None
         path = (self._folder / url.path()).resolve()
-        if not path.is_relative_to(self._folder) or not path.is_file():
+        if not path.is_relative_to(self._folder) or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
             return None
         return super().loadResource(kind, QUrl.fromLocalFile(str(path)))
 

@@ -41,6 +41,23 @@ def test_images_load_only_from_inside_the_topic_folder(page):
     assert page.loadResource(image, QUrl("../secret.png")) is None
     assert page.loadResource(image, QUrl("https://example.org/x.png")) is None
     assert page.loadResource(image, QUrl.fromLocalFile(str(Path(page._folder).parent / "secret.png"))) is None
+    assert page.loadResource(image, QUrl("figures/%2e%2e/%2e%2e/secret.png")) is None
+    for scheme in ("http://example.org/x.png", "ftp://example.org/x.png", "//example.org/x.png", "data:image/png;base64,AAAA"):
+        assert page.loadResource(image, QUrl(scheme)) is None, scheme
+
+
+def test_symlinks_out_of_the_folder_and_huge_images_are_not_loaded(page, pack, monkeypatch):
+    import os
+
+    from explorer.qt import page_view
+
+    image = QTextDocument.ResourceType.ImageResource
+    os.symlink(pack.parent / "secret.png", pack / "figures" / "link.png")
+    assert page.loadResource(image, QUrl("figures/link.png")) is None
+    os.symlink(pack / "figures" / "dot.png", pack / "figures" / "inner.png")
+    assert page.loadResource(image, QUrl("figures/inner.png")) is not None  # a link inside is fine
+    monkeypatch.setattr(page_view, "MAX_IMAGE_BYTES", 10)
+    assert page.loadResource(image, QUrl("figures/dot.png")) is None
 
 
 def test_external_links_open_in_the_browser_only_when_clicked(page, monkeypatch):
