@@ -249,10 +249,14 @@ def _run_gui(args, content, start: dict) -> int:
         window.statusBar().showMessage(tr("settings.reset", state.lang, backup=damaged), 15000)
     if remember and content.errors:
         window.ready.connect(window.show_problems)
+    from explorer.qt import fault_handler
+
+    faults = fault_handler.install(window, show_dialogs=not timing_only and not args.screenshot)
     code = app.exec()
     from explorer.qt.shutdown import tear_down
 
-    del window
+    faults.uninstall()
+    del window, faults
     tear_down()
     return code
 

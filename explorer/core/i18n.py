@@ -322,6 +322,15 @@ STRINGS: dict[str, dict[str, str]] = {
               "left out; everything else is available.",
     },
     "problems.none": {"zh": "内容没有问题。", "en": "The content has no problems."},
+    "fault.title": {"zh": "出错了", "en": "Something went wrong"},
+    "fault.text": {"zh": "{where}出现了意外错误（{error}）。程序仍在运行，其他内容不受影响。{reset}",
+                   "en": "An unexpected error happened {where} ({error}). The explorer keeps running; nothing else is "
+                         "affected. {reset}"},
+    "fault.in_demo": {"zh": "在“{demo}”中", "en": "in the demo “{demo}”"},
+    "fault.in_topic": {"zh": "在主题“{topic}”中", "en": "on the topic “{topic}”"},
+    "fault.demo_reset": {"zh": "这个演示已恢复为默认设置。", "en": "The demo has been reset to its defaults."},
+    "fault.log": {"zh": "详细信息已写入日志文件：{path}", "en": "The details are in the log file: {path}"},
+    "fault.open_folder": {"zh": "打开日志文件夹", "en": "Open log folder"},
     "settings.reset": {
         "zh": "设置文件已损坏,已另存为 {backup},并使用默认设置。",
         "en": "The settings file was damaged; it was set aside as {backup} and defaults are used.",

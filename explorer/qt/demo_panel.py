@@ -233,6 +233,18 @@ class DemoPanel(QWidget):
         if flashed:
             QTimer.singleShot(HIGHLIGHT_MS, lambda: [c.setStyleSheet("") for c in flashed if _alive(c)])
 
+    def recover(self) -> None:
+        """After an unexpected error in the demo: throw its widget away (stopping any animation)
+        and build it again from its defaults."""
+        if self.demo is None:
+            return
+        demo, self.demo = self.demo, None
+        self._discard(demo)
+        if self.state.params:
+            self.state.set_params({}, replace=True)  # the panel syncs: a new widget is built
+        else:
+            self.sync()
+
     def reset(self) -> None:
         self.state.set_params({}, replace=True)
 
