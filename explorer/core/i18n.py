@@ -322,6 +322,12 @@ STRINGS: dict[str, dict[str, str]] = {
               "left out; everything else is available.",
     },
     "problems.none": {"zh": "内容没有问题。", "en": "The content has no problems."},
+    "page.no_content.title": {"zh": "没有找到任何主题", "en": "No topics were found"},
+    "page.no_content.text": {
+        "zh": "概念探索器自带的页面不在它们应在的位置（{folder}）。重新安装程序即可恢复；“文件 → 内容问题……”列出了加载时发现的问题。",
+        "en": "The explorer's own pages are not where they belong ({folder}). Reinstalling the explorer restores "
+              "them; File → Content problems lists what loading found.",
+    },
     "fault.title": {"zh": "出错了", "en": "Something went wrong"},
     "fault.text": {"zh": "{where}出现了意外错误（{error}）。程序仍在运行，其他内容不受影响。{reset}",
                    "en": "An unexpected error happened {where} ({error}). The explorer keeps running; nothing else is "

@@ -8,6 +8,7 @@ network.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QUrl, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from explorer.core.content import parse_demo_target
 from explorer.core.frontmatter import MAX_IMAGE_BYTES
+from explorer.core.i18n import tr
 from explorer.core.render import render_topic
 from explorer.core.selfcheck import SCHEMES as SELFCHECK_SCHEMES
 from explorer.core.selfcheck import SelfCheck
@@ -69,7 +71,7 @@ class PageView(QTextBrowser):
     def show_topic(self, keep_scroll: bool = False) -> None:
         """Render the current topic in the current language."""
         if self.state.topic_id is None:
-            self.clear()
+            self._show_no_content()
             return
         topic = self.state.tree.get(self.state.topic_id)
         self._folder = topic.folder.resolve()
@@ -77,6 +79,18 @@ class PageView(QTextBrowser):
         self.setHtml(render_topic(topic, self.state.lang, self.state.tree, self.selfcheck))
         if keep_scroll:
             self.verticalScrollBar().setValue(position)
+
+    def _show_no_content(self) -> None:
+        """In place of a page when no topic could be loaded (the built-in pages are missing)."""
+        self._folder = None
+        if len(self.state.tree):
+            self.clear()
+            return
+        from explorer.core.resources import builtin_topics_dir
+
+        lang = self.state.lang
+        self.setHtml(f"<h1>{html.escape(tr('page.no_content.title', lang))}</h1>"
+                     f"<p>{html.escape(tr('page.no_content.text', lang, folder=builtin_topics_dir()))}</p>")
 
     def _formulas_ready(self) -> None:
         """The typesetter has loaded: lay the page out again with its formulas drawn."""

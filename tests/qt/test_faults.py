@@ -134,3 +134,21 @@ def test_closing_the_window_after_an_export_is_clean(open_window, qtbot, tmp_pat
     window.close()
     qtbot.wait(60)
     assert target.is_file() and target.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "没有找到任何主题"), ("en", "No topics were found")])
+def test_missing_built_in_pages_are_explained_in_place_of_the_page(qtbot, tmp_path, monkeypatch, lang, words):
+    from explorer.core import resources
+    from explorer.core.content import ContentFolder, load_folders
+    from explorer.core.state import ExplorerState
+    from explorer.qt.page_view import PageView
+
+    missing = tmp_path / "topics"
+    monkeypatch.setattr(resources, "builtin_topics_dir", lambda: missing)
+    content = load_folders([ContentFolder(missing, builtin=True)])
+    assert len(content.tree) == 0 and content.errors  # the loader says the folder is missing
+    view = PageView(ExplorerState(content.tree, None, lang))
+    qtbot.addWidget(view)
+    view.show_topic()
+    text = view.toPlainText()
+    assert words in text and str(missing) in text
