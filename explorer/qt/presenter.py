@@ -13,6 +13,7 @@ prediction, so a teacher never needs the mouse.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -40,7 +41,8 @@ class LessonBar(QWidget):
         self.state = state
         self.setObjectName("lesson-bar")
         self.run: LessonRun | None = None
-        self.presenting = False
+        self._presenting = False
+        self._filtering = False
         self._moving = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 4, 6, 4)
@@ -67,8 +69,28 @@ class LessonBar(QWidget):
         self.apply_theme()
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         state.subscribe(self._state_changed)
-        QApplication.instance().installEventFilter(self)
         self._offer_lesson()
+
+    @property
+    def presenting(self) -> bool:
+        return self._presenting
+
+    @presenting.setter
+    def presenting(self, on: bool) -> None:
+        self._presenting = on
+        self._watch_keys()
+
+    def _watch_keys(self) -> None:
+        """Watch every key press of the application only while a lesson is offered or the window
+        presents: a filter on the whole application is called for every event (every paint of
+        every frame), so it is left out while browsing."""
+        wanted = self._presenting or self.run is not None
+        if wanted != self._filtering:
+            self._filtering = wanted
+            if wanted:
+                QApplication.instance().installEventFilter(self)
+            else:
+                QApplication.instance().removeEventFilter(self)
 
     # -- following the state ----------------------------------------------------------------
     def _state_changed(self, change: str) -> None:
@@ -143,6 +165,7 @@ class LessonBar(QWidget):
         lang = self.state.lang
         run = self.run
         self.setVisible(run is not None)
+        self._watch_keys()
         if run is None:
             return
         for button in self.choice_buttons:
@@ -186,7 +209,10 @@ class LessonBar(QWidget):
 
     # -- keys and clickers -------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        # isinstance first: it costs far less than building the event's type enum for every
+        # paint and timer event that passes through here.
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress \
+                or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
         if isinstance(QApplication.focusWidget(), TEXT_INPUTS):
             return False  # typing a value into a control is not a lesson step

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox,
-                               QLineEdit, QTabWidget, QWidget)
+                               QDialog, QFileDialog, QLineEdit, QMessageBox, QTabWidget, QWidget)
 
 from explorer.qt import theme as themes
 
@@ -38,6 +38,36 @@ def errors(monkeypatch):
     monkeypatch.setattr(sys, "excepthook", lambda kind, value, trace: caught.append(value))
     yield caught
     themes.apply_theme(themes.LIGHT)
+
+
+@pytest.fixture
+def answered_dialogs(monkeypatch, tmp_path):
+    """Dialogs a user would answer: a file dialog gets a name in a scratch folder (or is
+    cancelled), any other modal dialog is shown without waiting and then counts as cancelled.
+    Without this a click on "Export plot" would wait for an answer for ever."""
+    answers = iter(range(10**9))
+
+    def save_name(*args, **kwargs):
+        number = next(answers)
+        if number % 3 == 2:
+            return "", ""
+        suffix = "svg" if number % 2 else "png"
+        return str(tmp_path / f"export-{number}.{suffix}"), ""
+
+    def run_without_waiting(dialog, *args):
+        dialog.show()
+        dialog.reject()
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: ""))
+    monkeypatch.setattr(QDialog, "exec", run_without_waiting)
+    for name in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: QMessageBox.StandardButton.Yes if next(answers) % 2 else QMessageBox.StandardButton.No))
+    return tmp_path
 
 
 def visible(window, kind):
@@ -129,7 +159,7 @@ def one_event(rng, window, state, qtbot) -> str:
     return "nothing to do"
 
 
-def test_random_classroom_session(qtbot, window, state, errors):
+def test_random_classroom_session(qtbot, window, state, errors, answered_dialogs):
     # A class meets the app after its first minute: the one-off typesetting of every formula
     # (seconds, once per machine) is over.
     qtbot.waitUntil(lambda: not window.page.formula_images.busy, timeout=120_000)
