@@ -341,6 +341,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "设置文件已损坏,已另存为 {backup},并使用默认设置。",
         "en": "The settings file was damaged; it was set aside as {backup} and defaults are used.",
     },
+    "arena.title": {"zh": "Arena 演示:在线 Elo 与 Bradley–Terry", "en": "Arena demo: online Elo and Bradley–Terry"},
+    "arena.step": {"zh": "下一批对战", "en": "Next battles"},
+    "arena.progress": {"zh": "{battles}/{total} 场对战", "en": "{battles}/{total} battles"},
+    "arena.plot.history": {"zh": "投票逐渐到来时的评分", "en": "Ratings as the votes come in"},
+    "arena.plot.final": {"zh": "当前评分与 95% 自助法区间", "en": "Ratings now, with 95% bootstrap intervals"},
+    "arena.axis.battles": {"zh": "对战次数", "en": "Battles"},
+    "arena.axis.rating": {"zh": "评分", "en": "Rating"},
+    "arena.axis.model": {"zh": "模型(按真实强弱排列)", "en": "Model (strongest first)"},
+    "arena.legend.elo": {"zh": "在线 Elo", "en": "Online Elo"},
+    "arena.legend.bt": {"zh": "Bradley–Terry", "en": "Bradley–Terry"},
+    "arena.legend.true": {"zh": "真实强度", "en": "True strength"},
+    "arena.summary": {
+        "zh": "{battles} 场对战后:在线 Elo 排对了 {elo:.0%} 的模型对,Bradley–Terry 排对了 {bt:.0%}。",
+        "en": "After {battles} battles: online Elo orders {elo:.0%} of the model pairs correctly, Bradley–Terry {bt:.0%}.",
+    },
+    "arena.start": {"zh": "还没有对战:所有模型都从 1000 分开始。", "en": "No battles yet: every model starts at 1000."},
+    "arena.last": {
+        "zh": "第 {n} 场:{a}({ra:.1f})对 {b}({rb:.1f}),{a} 的期望得分为 {e:.3f};{outcome} → {a} {change:+.2f},{b} {other:+.2f}(K × (得分 − 期望))。",
+        "en": "Battle {n}: {a} ({ra:.1f}) vs {b} ({rb:.1f}); {a}'s expected score is {e:.3f}; {outcome} → {a} {change:+.2f}, {b} {other:+.2f} (K × (score − expected)).",
+    },
+    "arena.outcome.win": {"zh": "{a} 胜", "en": "{a} won"},
+    "arena.outcome.loss": {"zh": "{b} 胜", "en": "{b} won"},
+    "arena.outcome.tie": {"zh": "平局", "en": "a tie"},
+    "arena.order_note": {
+        "zh": "打乱对战顺序会改变 Elo 的结果,但 Bradley–Terry 在全部投票上的拟合不变。",
+        "en": "Shuffling the battle order changes online Elo; the Bradley–Terry fit on all the votes stays the same.",
+    },
     # -- quantization demo --
     # -- sampling demo --
     # -- dpo demo --

@@ -87,14 +87,21 @@ class DemoPanel(QWidget):
     # -- building ---------------------------------------------------------------------------
     def activate(self) -> None:
         """Import the registry and build the current topic's demo (call after the first paint)."""
+        failure = None
         if self.registry is None:
-            from explorer.qt import demos
-            from explorer.qt.theme import configure_pyqtgraph
+            try:
+                from explorer.qt import demos
+                from explorer.qt.theme import configure_pyqtgraph
 
-            configure_pyqtgraph()
-            self.registry = demos.REGISTRY
+                configure_pyqtgraph()
+                self.registry = demos.REGISTRY
+            except Exception as error:  # a broken demo module must not keep the window from starting
+                self.registry = {}
+                failure = error
         self.sync()
         self.demo_ready.emit()
+        if failure is not None:
+            raise failure  # to the fault handler: logged and told, with every page still readable
 
     def sync(self) -> None:
         """Make the panel show the current topic's demo with the state's parameters."""

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from explorer.core.params import ParamSpec
-from explorer.core.sims import early_stopping, gradient_descent, hmm, minibatch
+from explorer.core.sims import arena, early_stopping, gradient_descent, hmm, minibatch
+from explorer.qt.demos.arena_demo import ArenaDemo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.batch_size import BatchSizeDemo
 from explorer.qt.demos.epochs import EpochsDemo
@@ -33,6 +34,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "batch-size": DemoEntry("batch-size", BatchSizeDemo, minibatch.PARAMS, "bs.title"),
     "epochs": DemoEntry("epochs", EpochsDemo, early_stopping.PARAMS, "ep.title"),
     "hmm": DemoEntry("hmm", HmmDemo, hmm.PARAMS, "hmm.title"),
+    "arena": DemoEntry("arena", ArenaDemo, arena.PARAMS, "arena.title"),
     # -- quantization demo --
     # -- sampling demo --
     # -- dpo demo --

@@ -1,0 +1,247 @@
+"""A simulated Chatbot Arena: online Elo against a Bradley–Terry fit on the same votes.
+
+Each model has a hidden true rating. A battle pairs two models at random; with the tie rate it
+is a tie, otherwise model A wins with the Bradley–Terry probability on the Elo scale,
+P(A beats B) = 1 / (1 + 10^((R_B − R_A)/400)). Online Elo starts every model at 1000 and after
+each battle moves R_A by K·(S_A − E_A) and R_B by the opposite (Chiang et al., ICML 2024,
+arXiv:2403.04132: K = 4 and 1000 in the published code). Bradley–Terry fits one rating per model
+to all votes at once (ties count half a win each way) by Newton's method on the pairwise counts,
+anchored at a mean of 1000; its result does not depend on the order of the votes, Elo's does.
+Bootstrap intervals refit Bradley–Terry on votes drawn again with replacement.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+import numpy as np
+
+from explorer.core.params import ParamSpec, resolve
+
+SCALE = 400.0 / math.log(10.0)  # Elo points per unit of Bradley–Terry log-strength
+START = 1000.0
+TRUE_SPREAD = (-200.0, 200.0)
+CHECKPOINTS = 60  # rating histories are kept at this many points of the battle sequence
+BOOTSTRAP_ROUNDS = 100
+NEWTON_STEPS = 30
+# A twentieth of a tie between every pair: with few votes (a model that has only won) the
+# likelihood has no maximum; this tiny prior gives it one and is nothing beside real votes.
+PRIOR_GAMES = 0.05
+MAX_STEP = 2.0  # Newton steps are capped (in log-strength) so that a far start cannot overshoot
+
+PARAMS: tuple[ParamSpec, ...] = (
+    ParamSpec("models", 6, 2, 10, kind="int", label={"zh": "模型数", "en": "Models"}),
+    ParamSpec("battles", 1000, 10, 5000, kind="int", log=True, label={"zh": "对战次数", "en": "Battles"}),
+    ParamSpec("k", 4.0, 1.0, 64.0, log=True, decimals=1, label={"zh": "Elo 的 K", "en": "Elo K"}),
+    ParamSpec("ties", 0.1, 0.0, 0.5, decimals=2, label={"zh": "平局比例", "en": "Tie rate"}),
+    ParamSpec("order", 0, 0, 20, kind="int", label={"zh": "对战顺序(打乱)", "en": "Battle order (shuffle)"}),
+    ParamSpec("intervals", "on", kind="choice", choices=("on", "off"),
+              label={"zh": "自助法置信区间", "en": "Bootstrap intervals"},
+              choice_labels={"on": {"zh": "显示", "en": "Show"}, "off": {"zh": "不显示", "en": "Hide"}}),
+    ParamSpec("seed", 0, 0, 9999, kind="int", label={"zh": "随机种子", "en": "Seed"}),
+)
+
+
+def expected_score(rating_a: float | np.ndarray, rating_b: float | np.ndarray) -> float | np.ndarray:
+    """E_A = 1 / (1 + 10^((R_B − R_A)/400)): A's expected score against B."""
+    return 1.0 / (1.0 + 10.0 ** ((np.asarray(rating_b) - np.asarray(rating_a)) / 400.0))
+
+
+def elo_update(rating_a: float, rating_b: float, score_a: float, k: float) -> tuple[float, float]:
+    """One online Elo update: S_A is 1 (A won), 0.5 (tie) or 0 (B won)."""
+    change = k * (score_a - float(expected_score(rating_a, rating_b)))
+    return rating_a + change, rating_b - change
+
+
+@dataclass(frozen=True)
+class Votes:
+    """A battle sequence: who met whom and A's score (1, 0.5, 0)."""
+
+    first: np.ndarray
+    second: np.ndarray
+    score: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+    def reordered(self, order: np.ndarray) -> "Votes":
+        return Votes(self.first[order], self.second[order], self.score[order])
+
+
+def true_ratings(models: int, seed: int) -> np.ndarray:
+    """Hidden strengths, spread over TRUE_SPREAD around 1000 (only differences mean anything, so
+    they are centred like the fitted ratings), strongest first."""
+    rng = np.random.default_rng([seed, 1])
+    drawn = np.sort(rng.uniform(*TRUE_SPREAD, size=models))[::-1]
+    return drawn - drawn.mean() + START
+
+
+def draw_votes(truth: np.ndarray, battles: int, tie_rate: float, seed: int) -> Votes:
+    """Random pairs (never a model against itself) and their seeded outcomes."""
+    rng = np.random.default_rng([seed, 2])
+    models = len(truth)
+    first = rng.integers(0, models, size=battles)
+    second = (first + rng.integers(1, models, size=battles)) % models
+    ties = rng.random(battles) < tie_rate
+    a_wins = rng.random(battles) < expected_score(truth[first], truth[second])
+    score = np.where(ties, 0.5, a_wins.astype(float))
+    return Votes(first, second, score)
+
+
+def online_elo(votes: Votes, models: int, k: float, record: np.ndarray) -> np.ndarray:
+    """Ratings after each battle count in ``record`` (ascending, 0 = before any), shape (len, models)."""
+    ratings = [START] * models
+    wanted = set(record.tolist())
+    kept = {0: list(ratings)} if 0 in wanted else {}
+    first, second, score = votes.first.tolist(), votes.second.tolist(), votes.score.tolist()
+    for battle, (a, b, s) in enumerate(zip(first, second, score), start=1):
+        change = k * (s - 1.0 / (1.0 + 10.0 ** ((ratings[b] - ratings[a]) / 400.0)))
+        ratings[a] += change
+        ratings[b] -= change
+        if battle in wanted:
+            kept[battle] = list(ratings)
+    return np.array([kept[n] for n in record.tolist()])
+
+
+def win_counts(votes: Votes, models: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """W[i, j]: wins of i over j, a tie counting half to each."""
+    flat_ij = votes.first * models + votes.second
+    flat_ji = votes.second * models + votes.first
+    score = votes.score if weights is None else votes.score * weights
+    other = (1.0 - votes.score) if weights is None else (1.0 - votes.score) * weights
+    counts = np.bincount(flat_ij, weights=score, minlength=models * models)
+    counts += np.bincount(flat_ji, weights=other, minlength=models * models)
+    return counts.reshape(models, models)
+
+
+def bradley_terry(wins: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """Ratings on the Elo scale maximising the Bradley–Terry likelihood of ``wins``, mean 1000.
+
+    ``wins`` may be a stack (..., models, models) of count matrices: they are fitted together,
+    one Newton step for all of them at a time. ``start`` (ratings from a fit on similar counts)
+    only makes the method converge sooner.
+    """
+    wins = np.asarray(wins, dtype=float)
+    models = wins.shape[-1]
+    wins = wins + PRIOR_GAMES / 2 * (1.0 - np.eye(models))
+    games = wins + np.swapaxes(wins, -1, -2)
+    theta = np.zeros(wins.shape[:-1])
+    if start is not None:
+        theta = theta + (np.asarray(start, dtype=float) - START) / SCALE
+    # The likelihood does not change when every θ moves together: this term fixes the mean at 0.
+    anchor = np.ones((models, models)) / models
+    for _ in range(NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(theta[..., None, :] - theta[..., :, None]))  # P(i beats j)
+        gradient = (wins - games * p).sum(axis=-1)
+        curvature = games * p * (1.0 - p)
+        hessian = curvature.sum(axis=-1)[..., :, None] * np.eye(models) - curvature + anchor
+        step = np.linalg.solve(hessian, gradient[..., None])[..., 0]
+        largest = np.max(np.abs(step), axis=-1, keepdims=True)
+        step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, 1e-300))
+        theta = theta + step
+        theta -= theta.mean(axis=-1, keepdims=True)
+        if float(np.max(largest)) < 1e-9:
+            break
+    return START + SCALE * theta
+
+
+def bootstrap(votes: Votes, models: int, rounds: int, seed: int) -> np.ndarray:
+    """Bradley–Terry ratings on ``rounds`` resamplings of the votes, shape (rounds, models).
+
+    Drawing n votes with replacement is drawing how often each kind of vote (who met whom, and
+    how it ended) occurs from a multinomial with the observed frequencies: the same resampling,
+    done on a few hundred counts instead of n votes.
+    """
+    rng = np.random.default_rng([seed, 3])
+    outcome = np.rint(2 * (1.0 - votes.score)).astype(int)  # 0: first won, 1: tie, 2: second won
+    kinds, seen = np.unique((votes.first * models + votes.second) * 3 + outcome, return_counts=True)
+    draws = rng.multinomial(len(votes), seen / len(votes), size=rounds).astype(float)  # (rounds, kinds)
+    pair, kind_outcome = np.divmod(kinds, 3)
+    first, second = np.divmod(pair, models)
+    score = 1.0 - kind_outcome / 2.0
+    spread = np.zeros((len(kinds), models * models))  # what one vote of each kind adds to the counts
+    spread[np.arange(len(kinds)), first * models + second] += score
+    spread[np.arange(len(kinds)), second * models + first] += 1.0 - score
+    centre = bradley_terry(win_counts(votes, models))
+    return bradley_terry((draws @ spread).reshape(rounds, models, models), start=centre)
+
+
+def checkpoints(battles: int) -> np.ndarray:
+    """Battle counts at which the histories are kept: 0, then evenly up to the last battle."""
+    return np.unique(np.round(np.linspace(0, battles, min(battles, CHECKPOINTS) + 1)).astype(int))
+
+
+@dataclass(frozen=True)
+class Arena:
+    """One simulated arena: the truth, the votes, and both ratings along the way."""
+
+    truth: np.ndarray  # (models,)
+    votes: Votes
+    steps: np.ndarray  # (C,) battle counts
+    elo: np.ndarray  # (C, models)
+    elo_before: np.ndarray  # (C, models): Elo just before the last battle of each checkpoint
+    bradley_terry: np.ndarray  # (C, models), fitted on the votes so far
+    intervals: np.ndarray | None  # (2, models): 2.5 % and 97.5 % bootstrap bounds on all votes
+
+    @property
+    def models(self) -> int:
+        return len(self.truth)
+
+    def correct_pairs(self, ratings: np.ndarray) -> float:
+        """The share of model pairs that ``ratings`` order as the truth does."""
+        i, j = np.triu_indices(self.models, 1)
+        return float(np.mean(np.sign(ratings[i] - ratings[j]) == np.sign(self.truth[i] - self.truth[j])))
+
+
+@lru_cache(maxsize=16)
+def _votes(models: int, battles: int, ties: float, seed: int) -> tuple[np.ndarray, Votes]:
+    truth = true_ratings(models, seed)
+    return truth, draw_votes(truth, battles, ties, seed)
+
+
+@lru_cache(maxsize=16)
+def _bradley_terry_history(models: int, battles: int, ties: float, seed: int, order: int) -> np.ndarray:
+    """The fit on the votes so far at every checkpoint (all checkpoints fitted together)."""
+    _, votes = _votes(models, battles, ties, seed)
+    votes = _ordered(votes, order, seed)
+    steps = checkpoints(battles)
+    slot = np.searchsorted(steps, np.arange(1, battles + 1))  # the first checkpoint that counts each vote
+    counts = np.zeros((len(steps), models, models))
+    np.add.at(counts, (slot, votes.first, votes.second), votes.score)
+    np.add.at(counts, (slot, votes.second, votes.first), 1.0 - votes.score)
+    fits = bradley_terry(np.cumsum(counts, axis=0))
+    fits[0] = START  # before any vote
+    return fits
+
+
+@lru_cache(maxsize=16)
+def _intervals(models: int, battles: int, ties: float, seed: int) -> np.ndarray:
+    _, votes = _votes(models, battles, ties, seed)
+    fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed)
+    return np.percentile(fits, [2.5, 97.5], axis=0)
+
+
+def _ordered(votes: Votes, order: int, seed: int) -> Votes:
+    if order == 0:
+        return votes
+    return votes.reordered(np.random.default_rng([seed, 4, order]).permutation(len(votes)))
+
+
+def simulate(params: Mapping[str, object] | None = None) -> Arena:
+    """The arena for ``params`` (missing ones take their defaults)."""
+    p = resolve(PARAMS, params or {})
+    models, battles, seed = int(p["models"]), int(p["battles"]), int(p["seed"])
+    ties, order = round(float(p["ties"]), 4), int(p["order"])
+    truth, votes = _votes(models, battles, ties, seed)
+    votes = _ordered(votes, order, seed)
+    steps = checkpoints(battles)
+    before = np.maximum(steps - 1, 0)
+    both = online_elo(votes, models, float(p["k"]), np.unique(np.concatenate([steps, before])))
+    wanted = np.unique(np.concatenate([steps, before]))
+    elo, elo_before = both[np.searchsorted(wanted, steps)], both[np.searchsorted(wanted, before)]
+    history = _bradley_terry_history(models, battles, ties, seed, order)
+    intervals = _intervals(models, battles, ties, seed) if p["intervals"] == "on" else None
+    return Arena(truth, votes, steps, elo, elo_before, history, intervals)

@@ -1,0 +1,212 @@
+"""The arena demo: online Elo and Bradley–Terry ratings of simulated models, battle by battle.
+
+Top: every model's rating as the votes come in, online Elo as solid lines and the Bradley–Terry
+fit on the votes so far as dotted lines, with each model's hidden true strength dashed. Bottom:
+the ratings at the current point, strongest model first, with 95 % bootstrap intervals on the
+Bradley–Terry fit once every vote is in. The status line says how many model pairs each method
+orders correctly and spells out the Elo arithmetic of the last battle.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout
+
+from explorer.core.i18n import tr
+from explorer.core.sims import arena
+from explorer.qt.demos.base import DemoWidget
+from explorer.qt.demos.playback import Playback
+from explorer.qt.demos.plotting import legend_brush, status_label, style_plot
+
+CHECKPOINTS_PER_SECOND = 20.0
+NAMES = "ABCDEFGHIJ"
+LEGEND_COLUMNS = 2.2  # model columns' worth of room for the final plot's legend
+RATING_STEP = 50.0  # rating axes are set in whole steps of this, so they rarely move
+
+
+class ArenaDemo(DemoWidget):
+    """Simulated pairwise battles rated by online Elo and by a Bradley–Terry fit."""
+
+    SPECS = arena.PARAMS
+    SUMMARY_LABEL = "summary"
+
+    def build_view(self, layout: QVBoxLayout) -> None:
+        self.result: arena.Arena | None = None
+        self.playback = Playback(self, 1, CHECKPOINTS_PER_SECOND, "arena.step", self._progress)
+        self.playback.position_changed.connect(self._show)
+        self.summary_label = status_label("summary", bold=True)
+        self.detail_label = status_label("detail")
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.detail_label)
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(380)
+        self.history_plot = self.plots.addPlot(row=0, col=0)
+        self.final_plot = self.plots.addPlot(row=1, col=0)
+        self.plots.ci.layout.setRowStretchFactor(0, 3)
+        self.plots.ci.layout.setRowStretchFactor(1, 2)
+        for plot in (self.history_plot, self.final_plot):
+            style_plot(plot)
+            plot.disableAutoRange()
+        layout.addWidget(self.plots, 1)
+        width = self.theme.line_width
+        self.elo_lines, self.bt_lines, self.true_lines, self.name_labels = [], [], [], []
+        for index in range(int(arena.PARAMS[0].max)):
+            colour = self.theme.colour(index)
+            self.true_lines.append(self.history_plot.plot(pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)))
+            self.bt_lines.append(self.history_plot.plot(pen=pg.mkPen(colour, width=max(1.0, width - 1),
+                                                                      style=Qt.PenStyle.DotLine)))
+            self.elo_lines.append(self.history_plot.plot(pen=pg.mkPen(colour, width=width)))
+            label = pg.TextItem(NAMES[index], color=colour, anchor=(0.0, 0.5))
+            self.history_plot.addItem(label)
+            self.name_labels.append(label)
+        self.history_legend = self.history_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
+                                                          brush=legend_brush(self.theme))
+        muted = self.theme.muted
+        self.legend_samples = (pg.PlotDataItem(pen=pg.mkPen(muted, width=width)),
+                               pg.PlotDataItem(pen=pg.mkPen(muted, width=max(1.0, width - 1), style=Qt.PenStyle.DotLine)),
+                               pg.PlotDataItem(pen=pg.mkPen(muted, width=1, style=Qt.PenStyle.DashLine)))
+        self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(muted, width=1))
+        self.history_plot.addItem(self.now_line)
+
+        scale = self.theme.marker_scale
+        self.bt_points = pg.ScatterPlotItem(size=11 * scale, symbol="s", pen=None, brush=pg.mkBrush(self.theme.colour(0)))
+        self.elo_points = pg.ScatterPlotItem(size=10 * scale, symbol="o", pen=pg.mkPen(self.theme.colour(1), width=2),
+                                             brush=None)
+        self.true_points = pg.ScatterPlotItem(size=13 * scale, symbol="x", pen=pg.mkPen(self.theme.foreground, width=2))
+        self.error_bars = pg.ErrorBarItem(beam=0.25, pen=pg.mkPen(self.theme.colour(0), width=2))
+        for item in (self.error_bars, self.true_points, self.bt_points, self.elo_points):
+            self.final_plot.addItem(item)
+        self.final_legend = self.final_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
+                                                      brush=legend_brush(self.theme))
+        self._ranges: tuple | None = None
+        self._models_shown: int | None = None
+
+    def build_extra_controls(self, layout: QVBoxLayout) -> None:
+        layout.addLayout(self.playback.row)
+
+    def _progress(self, position: float, total: float, lang: str) -> str:
+        if self.result is None:
+            return ""
+        index = min(int(position), len(self.result.steps) - 1)
+        return tr("arena.progress", lang, battles=int(self.result.steps[index]), total=int(self.result.steps[-1]))
+
+    def retranslate(self) -> None:
+        lang = self.lang
+        self.history_plot.setTitle(tr("arena.plot.history", lang))
+        self.history_plot.setLabel("bottom", tr("arena.axis.battles", lang))
+        self.history_plot.setLabel("left", tr("arena.axis.rating", lang))
+        self.final_plot.setTitle(tr("arena.plot.final", lang))
+        self.final_plot.setLabel("bottom", tr("arena.axis.model", lang))
+        self.final_plot.setLabel("left", tr("arena.axis.rating", lang))
+        self.history_legend.clear()
+        for item, key in zip(self.legend_samples, ("arena.legend.elo", "arena.legend.bt", "arena.legend.true")):
+            self.history_legend.addItem(item, tr(key, lang))
+        self.final_legend.clear()
+        self.final_legend.addItem(self.bt_points, tr("arena.legend.bt", lang))
+        self.final_legend.addItem(self.elo_points, tr("arena.legend.elo", lang))
+        self.final_legend.addItem(self.true_points, tr("arena.legend.true", lang))
+        if self.result is not None:
+            self._show(self.playback.shown)
+
+    # -- drawing ----------------------------------------------------------------------------
+    def redraw(self) -> None:
+        self.result = result = arena.simulate(self.params)
+        models = result.models
+        for index, (elo, bt, true, label) in enumerate(zip(self.elo_lines, self.bt_lines, self.true_lines,
+                                                           self.name_labels)):
+            shown = index < models
+            for item in (elo, bt, true, label):
+                item.setVisible(shown)
+            if shown:
+                true.setData([0, int(result.steps[-1])], [result.truth[index]] * 2)
+        self._set_ranges(result)
+        if models != self._models_shown:
+            self._models_shown = models
+            self.final_plot.getAxis("bottom").setTicks([[(i, NAMES[i]) for i in range(models)]])
+        self.playback.set_total(len(result.steps) - 1)
+        self._show(self.playback.shown)
+
+    def _set_ranges(self, result: arena.Arena) -> None:
+        """Rating axes in whole RATING_STEPs, kept while they hold the data with at most two steps
+        to spare at either end: a slider step then rarely moves them."""
+        values = np.concatenate([result.truth, result.elo.ravel(), result.bradley_terry.ravel()]
+                                + ([result.intervals.ravel()] if result.intervals is not None else []))
+        low, high = float(values.min()), float(values.max())
+        if self._ranges is not None:
+            _, shown_low, shown_high, _ = self._ranges
+            fits = shown_low <= low and high <= shown_high
+            if fits and low - shown_low <= 2 * RATING_STEP and shown_high - high <= 2 * RATING_STEP:
+                low, high = shown_low, shown_high
+        low = math.floor(low / RATING_STEP) * RATING_STEP
+        high = math.ceil(high / RATING_STEP) * RATING_STEP
+        battles = int(result.steps[-1])
+        ranges = (battles, low, high, result.models)
+        if ranges == self._ranges:
+            return
+        if ranges[0] != (self._ranges or (None,))[0]:
+            self.history_plot.setXRange(0, battles * 1.06, padding=0)  # room on the right for the names
+        if ranges[3] != (self._ranges or (None,) * 4)[3]:
+            # Room on the right of the last model for the legend, so it never covers a marker.
+            self.final_plot.setXRange(-0.6, result.models + LEGEND_COLUMNS - 0.4, padding=0)
+        if ranges[1:3] != (self._ranges or (None,) * 4)[1:3]:
+            self.history_plot.setYRange(low, high + 0.3 * (high - low), padding=0.02)  # the legend sits above
+            self.final_plot.setYRange(low, high, padding=0.02)
+        self._ranges = ranges
+
+    def _show(self, position: float) -> None:
+        result = self.result
+        if result is None:
+            return
+        last = len(result.steps) - 1
+        index = min(last, max(0, int(position))) if math.isfinite(position) else last
+        steps = result.steps[: index + 1]
+        models = result.models
+        battles = int(result.steps[-1])
+        for model in range(models):
+            self.elo_lines[model].setData(steps, result.elo[: index + 1, model])
+            self.bt_lines[model].setData(steps, result.bradley_terry[: index + 1, model])
+            self.name_labels[model].setPos(steps[-1] + battles * 0.01, result.elo[index, model])
+        self.now_line.setValue(int(steps[-1]))
+        xs = np.arange(models, dtype=float)
+        self.bt_points.setData(xs, result.bradley_terry[index])
+        self.elo_points.setData(xs, result.elo[index])
+        self.true_points.setData(xs, result.truth)
+        if result.intervals is not None and index == last:
+            centre = result.bradley_terry[index]
+            self.error_bars.setData(x=xs, y=centre, top=result.intervals[1] - centre, bottom=centre - result.intervals[0])
+            self.error_bars.show()
+        else:
+            self.error_bars.hide()
+        self._describe(index)
+
+    def _describe(self, index: int) -> None:
+        result, lang = self.result, self.lang
+        battles = int(result.steps[index])
+        if battles == 0:
+            self.summary_label.setText(tr("arena.start", lang))
+            self.detail_label.setText(tr("arena.order_note", lang))
+            return
+        self.summary_label.setText(tr("arena.summary", lang, battles=battles,
+                                      elo=result.correct_pairs(result.elo[index]),
+                                      bt=result.correct_pairs(result.bradley_terry[index])))
+        self.detail_label.setText(self._last_battle(index))
+
+    def _last_battle(self, index: int) -> str:
+        """The Elo arithmetic of the last battle up to checkpoint ``index``, as the page's worked
+        example does it."""
+        result, lang = self.result, self.lang
+        battles = int(result.steps[index])
+        before = result.elo_before[index]
+        a, b = int(result.votes.first[battles - 1]), int(result.votes.second[battles - 1])
+        score = float(result.votes.score[battles - 1])
+        expected = float(arena.expected_score(before[a], before[b]))
+        change = float(self.params["k"]) * (score - expected)
+        names = {"a": NAMES[a], "b": NAMES[b]}
+        outcome = tr("arena.outcome.tie" if score == 0.5 else "arena.outcome.win" if score == 1 else "arena.outcome.loss",
+                     lang, **names)
+        return tr("arena.last", lang, n=battles, ra=before[a], rb=before[b], e=expected, outcome=outcome,
+                  change=change, other=-change, **names)

@@ -1,0 +1,97 @@
+"""The arena demo widget: the plots follow the simulation, stepping spells out the Elo update,
+every control at its extremes, shuffling, intervals, animation and both languages."""
+
+import numpy as np
+import pytest
+
+from explorer.core.sims import arena
+from explorer.qt.demos.arena_demo import NAMES, ArenaDemo
+
+
+@pytest.fixture
+def demo(make_demo):
+    return make_demo(ArenaDemo, "zh")
+
+
+def visible_lines(lines):
+    return [line for line in lines if line.isVisible()]
+
+
+def test_the_whole_run_is_shown_with_the_truth_and_intervals(demo):
+    result = demo.result
+    assert len(visible_lines(demo.elo_lines)) == result.models == 6
+    assert np.allclose(demo.elo_lines[0].yData, result.elo[:, 0])
+    assert np.allclose(demo.bt_points.data["y"], result.bradley_terry[-1])
+    assert np.allclose(demo.true_points.data["y"], result.truth)
+    assert demo.error_bars.isVisible()
+    assert "1000 场对战后" in demo.summary_label.text() and "第 1000 场" in demo.detail_label.text()
+    low, high = demo.history_plot.getViewBox().viewRange()[1]
+    assert low <= result.elo.min() and result.elo.max() <= high
+
+
+def test_stepping_from_the_start_spells_out_the_elo_update(demo):
+    demo.playback.reset()
+    assert "所有模型都从 1000 分开始" in demo.summary_label.text()
+    demo.set_lang("en")
+    demo.playback.step()
+    battles = int(demo.result.steps[1])
+    text = demo.detail_label.text()
+    assert text.startswith(f"Battle {battles}:") and "expected score" in text
+    votes = demo.result.votes
+    a, b = NAMES[votes.first[battles - 1]], NAMES[votes.second[battles - 1]]
+    assert f"{a} (" in text and f"vs {b} (" in text
+    assert not demo.error_bars.isVisible()  # intervals belong to all the votes
+    assert len(demo.elo_lines[0].xData) == 2
+
+
+def test_the_update_in_the_text_is_the_update_in_the_data(demo):
+    demo.set_params({"battles": 10, "models": 2})
+    demo.set_lang("en")
+    demo.playback.reset()
+    demo.playback.step()  # battle 1
+    result = demo.result
+    a, b, score = result.votes.first[0], result.votes.second[0], result.votes.score[0]
+    expected = arena.expected_score(1000, 1000)
+    change = 4 * (score - expected)
+    assert result.elo[1][a] == pytest.approx(1000 + change)
+    assert f"{NAMES[a]} {change:+.2f}" in demo.detail_label.text()
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in arena.PARAMS if spec.kind != "choice"])
+def test_every_number_control_at_both_extremes(demo, name):
+    spec = next(spec for spec in arena.PARAMS if spec.name == name)
+    for value in (spec.min, spec.max):
+        demo.set_param(name, value)
+        result = demo.result
+        assert np.all(np.isfinite(result.elo)) and np.all(np.isfinite(result.bradley_terry))
+        assert len(visible_lines(demo.elo_lines)) == result.models
+        for line in visible_lines(demo.elo_lines) + visible_lines(demo.bt_lines):
+            assert np.all(np.isfinite(line.yData))
+        assert demo.summary_label.text()
+
+
+def test_hiding_the_intervals_and_shuffling(demo):
+    before = demo.result
+    demo.set_param("intervals", "off")
+    assert not demo.error_bars.isVisible()
+    demo.set_param("order", 5)
+    after = demo.result
+    assert not np.allclose(before.elo[-1], after.elo[-1])
+    assert np.allclose(before.bradley_terry[-1], after.bradley_terry[-1], atol=1e-3)
+
+
+def test_plays_to_the_end(demo, qtbot):
+    demo.playback.reset()
+    demo.playback.play()
+    qtbot.waitUntil(lambda: demo.playback.at_end, timeout=10000)
+    assert "1000 场对战后" in demo.summary_label.text()
+
+
+def test_language_switch_retitles_everything(demo):
+    demo.set_lang("en")
+    assert demo.history_plot.titleLabel.text == "Ratings as the votes come in"
+    labels = [label.text for _, label in demo.final_legend.items]
+    assert labels == ["Bradley–Terry", "Online Elo", "True strength"]
+    assert demo.summary_label.text().startswith("After 1000 battles")
+    demo.set_lang("zh")
+    assert demo.history_plot.titleLabel.text == "投票逐渐到来时的评分"
