@@ -13,6 +13,7 @@ a page costs lookups.
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -44,8 +45,9 @@ class FormulaImages(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._typesetting = TypesetQueue(BASE_SIZE)
-        queue = self._typesetting
-        self.destroyed.connect(lambda *_: queue.stop())  # a closed page stops its thread
+        # A page that is gone stops its thread. Not through the ``destroyed`` signal: a Python slot
+        # called while the garbage collector deletes the page crashed PySide now and then.
+        weakref.finalize(self, self._typesetting.stop)
         self._news = QTimer(self, interval=NEWS_INTERVAL_MS)  # collects the thread's news
         self._news.timeout.connect(self._take_news)
         self._images: dict[tuple[str, float, float], QImage] = {}
