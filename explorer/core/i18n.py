@@ -350,7 +350,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "arena.axis.rating": {"zh": "评分", "en": "Rating"},
     "arena.axis.model": {"zh": "模型(按真实强弱排列)", "en": "Model (strongest first)"},
     "arena.legend.elo": {"zh": "在线 Elo", "en": "Online Elo"},
-    "arena.legend.bt": {"zh": "Bradley–Terry", "en": "Bradley–Terry"},
+    "arena.legend.bt": {"zh": "Bradley–Terry 模型", "en": "Bradley–Terry"},
     "arena.legend.true": {"zh": "真实强度", "en": "True strength"},
     "arena.summary": {
         "zh": "{battles} 场对战后:在线 Elo 排对了 {elo:.0%} 的模型对,Bradley–Terry 排对了 {bt:.0%}。",

@@ -1,9 +1,11 @@
 """Every interface string exists in Chinese and English."""
 
+import importlib
+import pkgutil
 import re
 
+from explorer.core import sims
 from explorer.core.i18n import STRINGS, tr
-from explorer.core.sims import early_stopping, gradient_descent, hmm, minibatch
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -22,8 +24,18 @@ def test_placeholders_agree():
         assert fields(entry["zh"]) == fields(entry["en"]), key
 
 
+def simulations():
+    """Every simulation module that declares parameters (each new demo's too)."""
+    for info in pkgutil.iter_modules(sims.__path__):
+        module = importlib.import_module(f"explorer.core.sims.{info.name}")
+        if hasattr(module, "PARAMS"):
+            yield module
+
+
 def test_parameter_labels_have_both_languages():
-    for module in (gradient_descent, minibatch, early_stopping, hmm):
+    modules = list(simulations())
+    assert {module.__name__.rsplit(".", 1)[1] for module in modules} >= {"arena", "hmm", "minibatch"}
+    for module in modules:
         for spec in module.PARAMS:
             assert set(spec.label) == {"zh", "en"}, spec.name
             assert HAN.search(spec.label["zh"]) and not HAN.search(spec.label["en"]), spec.name
