@@ -65,7 +65,10 @@ def test_restore_and_early_stop_switches():
 def test_high_capacity_with_few_points_interpolates_the_training_set():
     training = es.simulate({"degree": 15, "train_size": 10, "epochs": 5000, "lr": 0.03}).training
     assert training.train_loss[-1] < 0.2 * training.train_loss[50]
-    assert training.val_loss[-1] > training.val_loss.min()
+    # Ten points fitted exactly: the validation loss cannot follow the training loss to zero.
+    # (Whether it ends above its own minimum is numerically a tie here: gradient descent from zero
+    # reaches the minimum-norm interpolant, and its validation loss plateaus there.)
+    assert training.train_loss[-1] < 1e-6 and training.val_loss[-1] > 0.1
 
 
 def test_a_learning_rate_above_the_limit_diverges_as_data():
