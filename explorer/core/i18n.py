@@ -368,6 +368,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "打乱对战顺序会改变 Elo 的结果,但 Bradley–Terry 在全部投票上的拟合不变。",
         "en": "Shuffling the battle order changes online Elo; the Bradley–Terry fit on all the votes stays the same.",
     },
+    "quant.title": {"zh": "量化演示:网格、误差与离群值", "en": "Quantization demo: the grid, the error and outliers"},
+    "quant.plot.histogram": {
+        "zh": "通道 {channel} 的权重与 int{bits} 网格({levels} 个整数,实际用到 {used} 个)",
+        "en": "Channel {channel}'s weights on the int{bits} grid ({levels} codes, {used} used)",
+    },
+    "quant.plot.error": {"zh": "各位数的均方误差", "en": "Error at each bit width"},
+    "quant.plot.output": {"zh": "层输出 y = Wx({samples} 个样本输入)", "en": "Layer output y = Wx ({samples} sample inputs)"},
+    "quant.axis.weight": {"zh": "权重值", "en": "Weight value"},
+    "quant.axis.count": {"zh": "个数", "en": "Count"},
+    "quant.axis.bits": {"zh": "位数", "en": "Bits"},
+    "quant.axis.mse": {"zh": "均方误差(对数)", "en": "Mean squared error (log)"},
+    "quant.axis.exact": {"zh": "原始输出", "en": "Exact output"},
+    "quant.axis.quantized": {"zh": "量化后输出", "en": "Quantized output"},
+    "quant.legend.weights": {"zh": "权重分布", "en": "Weights"},
+    "quant.legend.grid": {"zh": "可表示的值", "en": "Representable values"},
+    "quant.legend.used": {"zh": "实际用到的值", "en": "Values in use"},
+    "quant.legend.outlier": {"zh": "离群值", "en": "Outlier"},
+    "quant.scheme.symmetric": {"zh": "对称", "en": "symmetric"},
+    "quant.scheme.affine": {"zh": "仿射", "en": "affine"},
+    "quant.per.tensor": {"zh": "按张量", "en": "per tensor"},
+    "quant.per.channel": {"zh": "按通道", "en": "per channel"},
+    "quant.setting": {"zh": "int{bits} 量化、{scheme}、{scale}", "en": "int{bits}, {scheme}, {scale}"},
+    "quant.summary": {
+        "zh": "{setting}:均方误差 {mse:.2e},最大误差 {max:.3f};层输出误差 {output:.1%};内存为 16 位的 {memory:.0%}。",
+        "en": "{setting}: MSE {mse:.2e}, max error {max:.3f}; layer output error {output:.1%}; memory {memory:.0%} of 16-bit.",
+    },
+    "quant.detail.stretched": {
+        "zh": "离群值把通道 {channel} 的缩放因子拉大了 {stretch:.1f} 倍:普通权重只落在 {levels} 个整数中的 {used} 个上。",
+        "en": "Outliers stretch channel {channel}'s scale {stretch:.1f}×: its ordinary weights land on only {used} of {levels} codes.",
+    },
+    "quant.detail.aside": {
+        "zh": "{count} 个离群权重以 16 位单独保存;其余权重有自己的网格 s = {scale:.4f},误差不超过 s/2 = {half:.4f}。",
+        "en": "{count} outlier weights kept aside in 16 bits; the rest get a grid of their own, s = {scale:.4f}, error at most s/2 = {half:.4f}.",
+    },
+    "quant.detail.plain": {
+        "zh": "缩放因子 s = {scale:.4f},零点 z = {zero}:每个权重的误差不超过 s/2 = {half:.4f}。",
+        "en": "Scale s = {scale:.4f}, zero point z = {zero}: every weight is off by at most s/2 = {half:.4f}.",
+    },
+    "quant.detail.memory": {"zh": "({memory},16 位为 {full})", "en": "({memory}; 16-bit: {full})"},
     # -- quantization demo --
     # -- sampling demo --
     # -- dpo demo --
