@@ -407,6 +407,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Scale s = {scale:.4f}, zero point z = {zero}: every weight is off by at most s/2 = {half:.4f}.",
     },
     "quant.detail.memory": {"zh": "({memory},16 位为 {full})", "en": "({memory}; 16-bit: {full})"},
+    "distil.title": {"zh": "知识蒸馏演示:温度与软目标", "en": "Distillation demo: temperature and soft targets"},
+    "distil.plot.teacher": {
+        "zh": "教师对第 {example}/{total} 个训练样本(类别 {label})的输出:熵 T = 1 时 {cold:.2f} 比特,T = {t:.2g} 时 {warm:.2f} 比特",
+        "en": "Teacher on training example {example}/{total} (class {label}): entropy {cold:.2f} bits at T = 1, {warm:.2f} bits at T = {t:.2g}",
+    },
+    "distil.plot.accuracy": {"zh": "测试准确率", "en": "Test accuracy"},
+    "distil.plot.loss": {"zh": "测试交叉熵", "en": "Test cross-entropy"},
+    "distil.axis.class": {"zh": "类别(中心排成一圈,相邻类别相似)", "en": "Class (centres on a circle; neighbours are alike)"},
+    "distil.axis.probability": {"zh": "概率", "en": "Probability"},
+    "distil.axis.epoch": {"zh": "训练轮数", "en": "Epoch"},
+    "distil.axis.accuracy": {"zh": "准确率", "en": "Accuracy"},
+    "distil.axis.loss": {"zh": "交叉熵", "en": "Cross-entropy"},
+    "distil.legend.cold": {"zh": "教师,T = 1", "en": "Teacher, T = 1"},
+    "distil.legend.warm": {"zh": "教师,当前 T", "en": "Teacher, chosen T"},
+    "distil.legend.true": {"zh": "真实类别", "en": "True class"},
+    "distil.legend.distilled": {"zh": "蒸馏的学生", "en": "Distilled student"},
+    "distil.legend.hard": {"zh": "只用硬标签的学生", "en": "Hard labels only"},
+    "distil.legend.teacher": {"zh": "教师", "en": "Teacher"},
+    "distil.summary": {
+        "zh": "T = {t:.2g},α = {alpha:.2f}:蒸馏的学生测试准确率 {distilled:.0%},只用硬标签的学生 {hard:.0%}(教师 {teacher:.0%});共 {n} 个训练样本。",
+        "en": "T = {t:.2g}, α = {alpha:.2f}: distilled student {distilled:.0%} test accuracy, hard labels only {hard:.0%} (teacher {teacher:.0%}); {n} training examples.",
+    },
+    "distil.detail": {
+        "zh": "T = {t:.2g} 时,教师把这个样本 {warm:.0%} 的概率分给了错误类别(T = 1 时为 {cold:.0%}),大多给了相邻类别:这就是学生能学到的“暗知识”。",
+        "en": "At T = {t:.2g} the teacher gives {warm:.0%} of this example's probability to wrong classes ({cold:.0%} at T = 1), mostly to neighbouring ones: the dark knowledge the student learns from.",
+    },
     # -- quantization demo --
     # -- sampling demo --
     # -- dpo demo --

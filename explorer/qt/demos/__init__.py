@@ -11,10 +11,11 @@ from typing import Sequence
 
 from explorer.core.params import ParamSpec
 from explorer.core.sims import arena, early_stopping, gradient_descent, hmm, minibatch
-from explorer.core.sims import quantization
+from explorer.core.sims import distillation, quantization
 from explorer.qt.demos.arena_demo import ArenaDemo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.batch_size import BatchSizeDemo
+from explorer.qt.demos.distillation_demo import DistillationDemo
 from explorer.qt.demos.epochs import EpochsDemo
 from explorer.qt.demos.hmm_demo import HmmDemo
 from explorer.qt.demos.learning_rate import LearningRateDemo
@@ -37,6 +38,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "epochs": DemoEntry("epochs", EpochsDemo, early_stopping.PARAMS, "ep.title"),
     "hmm": DemoEntry("hmm", HmmDemo, hmm.PARAMS, "hmm.title"),
     "arena": DemoEntry("arena", ArenaDemo, arena.PARAMS, "arena.title"),
+    "distillation": DemoEntry("distillation", DistillationDemo, distillation.PARAMS, "distil.title"),
     "quantization": DemoEntry("quantization", QuantizationDemo, quantization.PARAMS, "quant.title"),
     # -- quantization demo --
     # -- sampling demo --

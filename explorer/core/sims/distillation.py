@@ -1,0 +1,229 @@
+"""Knowledge distillation: a teacher's softened probabilities, and a small student learning from them.
+
+The data: ten classes whose inputs are 2-D Gaussian clouds with centres on a circle, so that
+each class overlaps its neighbours and hardly at all the class opposite. The teacher is the
+Bayes-optimal classifier of that generative model (it stands in for a large network trained on
+plenty of data); its logits are z_k(x) = (μ_k·x − |μ_k|²/2) / σ², equal priors. The student is
+a linear softmax model (a 10×3 weight matrix) trained by full-batch gradient descent on a small
+training set.
+
+Temperature softmax: p_k(T) = exp(z_k / T) / Σ_j exp(z_j / T); T → 0 gives the one-hot argmax,
+T → ∞ the uniform distribution. The distillation loss is that of Hinton, Vinyals & Dean,
+*Distilling the Knowledge in a Neural Network* (NIPS 2014 Deep Learning Workshop,
+arXiv:1503.02531):
+
+    L = α · T² · KL(p_teacher(T) ‖ p_student(T)) + (1 − α) · CE(y, p_student(1)).
+
+The gradient of the soft term with respect to a student logit is α·T·(q_k(T) − p_k(T)), which
+for large T is about α·(z_s − z_t)/K: without the T² factor it would shrink like 1/T², and the
+soft targets would fade out of the training as T grows. The same student trained on hard labels
+only (α = 0) is run beside it on the same data and the same steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+import numpy as np
+
+from explorer.core.params import ParamSpec, resolve
+
+CLASSES = 10
+RADIUS = 2.0  # class centres lie on a circle of this radius
+TEST_SIZE = 500
+LEARNING_RATE = 0.5
+CURVE_POINTS = 40  # training curves are kept at this many epochs (the test set is scored there)
+
+PARAMS: tuple[ParamSpec, ...] = (
+    ParamSpec("temperature", 4.0, 0.1, 20.0, log=True, decimals=2, label={"zh": "温度 T", "en": "Temperature T"}),
+    ParamSpec("alpha", 0.7, 0.0, 1.0, decimals=2, label={"zh": "软目标权重 α", "en": "Soft-target weight α"}),
+    ParamSpec("per_class", 2, 1, 50, kind="int", log=True,
+              label={"zh": "每类训练样本数", "en": "Training examples per class"}),
+    ParamSpec("spread", 0.5, 0.3, 1.5, decimals=2, label={"zh": "类别重叠(σ)", "en": "Class overlap (σ)"}),
+    ParamSpec("t_squared", "on", kind="choice", choices=("on", "off"),
+              label={"zh": "软目标项乘以 T²", "en": "Multiply soft term by T²"},
+              choice_labels={"on": {"zh": "乘(Hinton 等)", "en": "Yes (Hinton et al.)"},
+                             "off": {"zh": "不乘", "en": "No"}}),
+    ParamSpec("epochs", 200, 20, 1000, kind="int", log=True, label={"zh": "训练轮数", "en": "Epochs"}),
+    ParamSpec("example", 1, 1, 100, kind="int", label={"zh": "查看的训练样本", "en": "Example shown"}),
+    ParamSpec("seed", 0, 0, 9999, kind="int", label={"zh": "随机种子", "en": "Seed"}),
+)
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Temperature softmax along the last axis, computed stably (the largest logit subtracted)."""
+    scaled = np.asarray(logits, dtype=float) / temperature
+    scaled = scaled - scaled.max(axis=-1, keepdims=True)
+    weights = np.exp(scaled)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def entropy_bits(probabilities: np.ndarray) -> float:
+    """H(p) in bits (0·log 0 taken as 0)."""
+    p = np.asarray(probabilities, dtype=float)
+    nonzero = p[p > 0]
+    return float(-(nonzero * np.log2(nonzero)).sum())
+
+
+def soft_term_gradient(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> np.ndarray:
+    """∂/∂z_s of T²·KL(p_teacher(T) ‖ p_student(T)) for one example: T·(q(T) − p(T))."""
+    return temperature * (softmax(student_logits, temperature) - softmax(teacher_logits, temperature))
+
+
+def centres() -> np.ndarray:
+    angles = 2 * np.pi * np.arange(CLASSES) / CLASSES
+    return RADIUS * np.column_stack([np.cos(angles), np.sin(angles)])
+
+
+def teacher_logits(inputs: np.ndarray, spread: float) -> np.ndarray:
+    """The Bayes-optimal logits (μ_k·x − |μ_k|²/2)/σ² for every input row."""
+    mu = centres()
+    return (inputs @ mu.T - 0.5 * (mu ** 2).sum(axis=1)) / spread ** 2
+
+
+def make_data(count_per_class: int, spread: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    labels = np.repeat(np.arange(CLASSES), count_per_class)
+    inputs = centres()[labels] + rng.normal(0.0, spread, size=(labels.size, 2))
+    order = rng.permutation(labels.size)
+    return inputs[order], labels[order]
+
+
+@dataclass(frozen=True)
+class Training:
+    """One student's run: test accuracy and test cross-entropy at the recorded epochs."""
+
+    accuracy: np.ndarray
+    test_loss: np.ndarray
+    objective: np.ndarray  # the loss it was trained on, on the training set
+
+
+def train_student(inputs: np.ndarray, labels: np.ndarray, soft: np.ndarray | None, alpha: float,
+                  temperature: float, epochs: int, test_inputs: np.ndarray, test_labels: np.ndarray,
+                  recorded: np.ndarray, t_squared: bool = True) -> Training:
+    """Full-batch gradient descent on a linear softmax student from zero weights.
+
+    ``soft`` are the teacher's logits on the training inputs (None: hard labels only, α = 0).
+    Without ``t_squared`` the soft term is KL alone, whose gradient is (q(T) − p(T))/T.
+    """
+    soft_factor = temperature ** 2 if t_squared else 1.0
+    features = np.column_stack([inputs, np.ones(len(inputs))])
+    test_features = np.column_stack([test_inputs, np.ones(len(test_inputs))])
+    onehot = np.eye(CLASSES)[labels]
+    targets = softmax(soft, temperature) if soft is not None else None
+    hard_weight = 1.0 - alpha if targets is not None else 1.0
+    step = LEARNING_RATE / len(features)
+    weights = np.zeros((3, CLASSES))
+    accuracy, test_loss, objective = [], [], []
+    record = set(int(epoch) for epoch in recorded)
+    for epoch in range(epochs + 1):
+        logits = features @ weights
+        if epoch in record:
+            test_logits = test_features @ weights
+            test_probs = softmax(test_logits)
+            accuracy.append(float(np.mean(test_logits.argmax(axis=1) == test_labels)))
+            test_loss.append(float(-np.mean(np.log(test_probs[np.arange(len(test_labels)), test_labels] + 1e-12))))
+            objective.append(_objective(logits, onehot, targets, alpha, temperature, soft_factor))
+        if epoch == epochs:
+            break
+        # The gradient of the loss with respect to the logits, then through the linear model.
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        gradient = hard_weight * (exp / exp.sum(axis=1, keepdims=True) - onehot)
+        if targets is not None and alpha > 0:
+            soft_exp = np.exp((logits - logits.max(axis=1, keepdims=True)) / temperature)
+            gradient += (alpha * soft_factor / temperature) * (soft_exp / soft_exp.sum(axis=1, keepdims=True) - targets)
+        weights -= step * (features.T @ gradient)
+    return Training(np.array(accuracy), np.array(test_loss), np.array(objective))
+
+
+def _objective(logits: np.ndarray, onehot: np.ndarray, targets: np.ndarray | None, alpha: float,
+               temperature: float, soft_factor: float) -> float:
+    hard = float(-np.mean(np.sum(onehot * np.log(softmax(logits) + 1e-12), axis=1)))
+    if targets is None:
+        return hard
+    student = softmax(logits, temperature)
+    kl = float(np.mean(np.sum(targets * (np.log(targets + 1e-12) - np.log(student + 1e-12)), axis=1)))
+    return alpha * soft_factor * kl + (1 - alpha) * hard
+
+
+@dataclass(frozen=True)
+class Distillation:
+    """The data, the teacher, and both students' runs."""
+
+    inputs: np.ndarray
+    labels: np.ndarray
+    teacher: np.ndarray  # the teacher's logits on the training inputs
+    teacher_accuracy: float
+    epochs: np.ndarray  # the recorded epochs
+    distilled: Training
+    hard_only: Training
+
+    @property
+    def by_confidence(self) -> np.ndarray:
+        """Training examples ordered by the teacher's probability of the true class, highest first."""
+        truth = softmax(self.teacher)[np.arange(len(self.labels)), self.labels]
+        return np.argsort(-truth, kind="stable")
+
+    def dark_knowledge(self, example: int, temperature: float) -> float:
+        """The probability the teacher gives to the wrong classes for one training example at T."""
+        probabilities = softmax(self.teacher[example], temperature)
+        return float(1.0 - probabilities[self.labels[example]])
+
+
+def recorded_epochs(epochs: int) -> np.ndarray:
+    return np.unique(np.round(np.linspace(0, epochs, min(epochs + 1, CURVE_POINTS))).astype(int))
+
+
+@dataclass(frozen=True)
+class DataSets:
+    """A seeded training set, a test set and the teacher's view of them."""
+
+    inputs: np.ndarray
+    labels: np.ndarray
+    test_inputs: np.ndarray
+    test_labels: np.ndarray
+    teacher: np.ndarray
+    teacher_accuracy: float
+
+
+@lru_cache(maxsize=16)
+def _data(per_class: int, spread: float, seed: int) -> DataSets:
+    inputs, labels = make_data(per_class, spread, np.random.default_rng([seed, 11]))
+    test_inputs, test_labels = make_data(TEST_SIZE // CLASSES, spread, np.random.default_rng([seed, 12]))
+    teacher_accuracy = float(np.mean(teacher_logits(test_inputs, spread).argmax(axis=1) == test_labels))
+    return DataSets(inputs, labels, test_inputs, test_labels, teacher_logits(inputs, spread), teacher_accuracy)
+
+
+@lru_cache(maxsize=32)
+def _distil(temperature: float, alpha: float, t_squared: bool, per_class: int, spread: float, epochs: int,
+            seed: int) -> Distillation:
+    data = _data(per_class, spread, seed)
+    kept = recorded_epochs(epochs)
+    distilled = train_student(data.inputs, data.labels, data.teacher, alpha, temperature, epochs,
+                              data.test_inputs, data.test_labels, kept, t_squared)
+    return Distillation(data.inputs, data.labels, data.teacher, data.teacher_accuracy, kept, distilled,
+                        _hard_only(per_class, spread, epochs, seed))
+
+
+@lru_cache(maxsize=16)
+def _hard_only(per_class: int, spread: float, epochs: int, seed: int) -> Training:
+    """The hard-label student does not depend on T or α: moving those sliders reuses it."""
+    data = _data(per_class, spread, seed)
+    return train_student(data.inputs, data.labels, None, 0.0, 1.0, epochs, data.test_inputs, data.test_labels,
+                         recorded_epochs(epochs))
+
+
+def simulate(params: Mapping[str, object]) -> Distillation:
+    """Both students for ``params`` (defaults for anything missing or out of range)."""
+    values = resolve(PARAMS, params)
+    return _distil(float(values["temperature"]), float(values["alpha"]), values["t_squared"] == "on",
+                   int(values["per_class"]),
+                   float(values["spread"]), int(values["epochs"]), int(values["seed"]))
+
+
+def shown_example(params: Mapping[str, object], result: Distillation) -> int:
+    """The 0-based training example the teacher panel shows: examples are offered from the one the
+    teacher is surest of to the most ambiguous (a number past the last shows the last)."""
+    rank = min(int(resolve(PARAMS, params)["example"]), len(result.labels)) - 1
+    return int(result.by_confidence[rank])

@@ -1,0 +1,148 @@
+"""The distillation demo: a teacher's probabilities softened by temperature, and what a small
+student gains from them.
+
+Top: the teacher's probabilities over the ten classes for one training example, at T = 1
+(grey) and at the chosen T (coloured), the example's true class marked; the title gives the
+entropy of each. Bottom: two linear students trained on the same few examples, one on the
+distillation loss α·T²·KL + (1 − α)·CE and one on the hard labels only, as test accuracy
+(with the teacher's as a dashed line) and test cross-entropy per epoch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout
+
+from explorer.core.i18n import tr
+from explorer.core.sims import distillation
+from explorer.qt.demos.base import DemoWidget
+from explorer.qt.demos.plotting import legend_brush, status_label, steady_top, style_plot
+
+BAR_WIDTH = 0.38
+
+
+class DistillationDemo(DemoWidget):
+    """Temperature-softened teacher outputs and a distilled student against a hard-label one."""
+
+    SPECS = distillation.PARAMS
+    SUMMARY_LABEL = "summary"
+
+    def build_view(self, layout: QVBoxLayout) -> None:
+        self.result: distillation.Distillation | None = None
+        self.summary_label = status_label("summary", bold=True)
+        self.detail_label = status_label("detail")
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.detail_label)
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setMinimumHeight(380)
+        self.teacher_plot = self.plots.addPlot(row=0, col=0, colspan=2)
+        self.accuracy_plot = self.plots.addPlot(row=1, col=0)
+        self.loss_plot = self.plots.addPlot(row=1, col=1)
+        for plot in (self.teacher_plot, self.accuracy_plot, self.loss_plot):
+            style_plot(plot)
+            plot.disableAutoRange()
+        layout.addWidget(self.plots, 1)
+        theme, width = self.theme, self.theme.line_width
+        classes = np.arange(distillation.CLASSES, dtype=float)
+        self.cold_bars = pg.BarGraphItem(x=classes - BAR_WIDTH / 2, height=np.zeros_like(classes), width=BAR_WIDTH,
+                                         brush=theme.muted, pen=None)
+        self.warm_bars = pg.BarGraphItem(x=classes + BAR_WIDTH / 2, height=np.zeros_like(classes), width=BAR_WIDTH,
+                                         brush=theme.colour(0), pen=None)
+        self.true_mark = pg.ScatterPlotItem(symbol="t1", size=13 * theme.marker_scale, pen=None,
+                                            brush=pg.mkBrush(theme.colour(5)))
+        for item in (self.cold_bars, self.warm_bars, self.true_mark):
+            self.teacher_plot.addItem(item)
+        self.teacher_plot.setXRange(-0.6, distillation.CLASSES - 0.4, padding=0)
+        self.teacher_plot.setYRange(-0.06, 1.4, padding=0)  # room above the bars for the legend
+        self.teacher_plot.getAxis("left").setTicks([[(v / 5, f"{v / 5:g}") for v in range(6)]])
+        self.teacher_plot.getAxis("bottom").setTicks([[(c, str(int(c))) for c in classes]])
+        self.teacher_legend = self.teacher_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
+                                                          brush=legend_brush(theme))
+
+        self.curves = {}
+        for plot_name, plot in (("accuracy", self.accuracy_plot), ("loss", self.loss_plot)):
+            self.curves[plot_name] = (plot.plot(pen=pg.mkPen(theme.colour(0), width=width)),
+                                      plot.plot(pen=pg.mkPen(theme.colour(1), width=width)))
+        self.teacher_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.foreground, width=1,
+                                                                  style=Qt.PenStyle.DashLine))
+        self.accuracy_plot.addItem(self.teacher_line)
+        self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.accuracy_legend = self.accuracy_plot.addLegend(offset=(-4, -4), labelTextSize="8pt", verSpacing=-6,
+                                                            brush=legend_brush(theme))
+        self.teacher_sample = pg.PlotDataItem(pen=pg.mkPen(theme.foreground, width=1, style=Qt.PenStyle.DashLine))
+        self._epochs_shown: int | None = None
+        self._loss_top: float | None = None
+
+    def retranslate(self) -> None:
+        lang = self.lang
+        self.teacher_plot.setLabel("bottom", tr("distil.axis.class", lang))
+        self.teacher_plot.setLabel("left", tr("distil.axis.probability", lang))
+        self.accuracy_plot.setTitle(tr("distil.plot.accuracy", lang))
+        self.loss_plot.setTitle(tr("distil.plot.loss", lang))
+        for plot, key in ((self.accuracy_plot, "distil.axis.accuracy"), (self.loss_plot, "distil.axis.loss")):
+            plot.setLabel("bottom", tr("distil.axis.epoch", lang))
+            plot.setLabel("left", tr(key, lang))
+        self.teacher_legend.clear()
+        self.teacher_legend.addItem(self.cold_bars, tr("distil.legend.cold", lang))
+        self.teacher_legend.addItem(self.warm_bars, tr("distil.legend.warm", lang))
+        self.teacher_legend.addItem(self.true_mark, tr("distil.legend.true", lang))
+        self.accuracy_legend.clear()
+        distilled, hard = self.curves["accuracy"]
+        self.accuracy_legend.addItem(distilled, tr("distil.legend.distilled", lang))
+        self.accuracy_legend.addItem(hard, tr("distil.legend.hard", lang))
+        self.accuracy_legend.addItem(self.teacher_sample, tr("distil.legend.teacher", lang))
+        if self.result is not None:
+            self._draw_teacher()
+            self._describe()
+
+    # -- drawing ----------------------------------------------------------------------------
+    def redraw(self) -> None:
+        self.result = result = distillation.simulate(self.params)
+        self._draw_teacher()
+        epochs = result.epochs
+        if int(epochs[-1]) != self._epochs_shown:
+            self._epochs_shown = int(epochs[-1])
+            for plot in (self.accuracy_plot, self.loss_plot):
+                plot.setXRange(0, epochs[-1], padding=0.02)
+        for name in ("accuracy", "loss"):
+            distilled, hard = self.curves[name]
+            values = (result.distilled, result.hard_only)
+            distilled.setData(epochs, getattr(values[0], "accuracy" if name == "accuracy" else "test_loss"))
+            hard.setData(epochs, getattr(values[1], "accuracy" if name == "accuracy" else "test_loss"))
+        self.teacher_line.setValue(result.teacher_accuracy)
+        top = steady_top(float(max(result.distilled.test_loss.max(), result.hard_only.test_loss.max())), self._loss_top)
+        if top != self._loss_top:
+            self._loss_top = top
+            self.loss_plot.setYRange(0.0, top, padding=0.02)
+        self._describe()
+
+    def _example(self) -> int:
+        return distillation.shown_example(self.params, self.result)
+
+    def _draw_teacher(self) -> None:
+        result, example = self.result, self._example()
+        temperature = float(self.params["temperature"])
+        logits = result.teacher[example]
+        cold, warm = distillation.softmax(logits), distillation.softmax(logits, temperature)
+        self.cold_bars.setOpts(height=cold)
+        self.warm_bars.setOpts(height=warm)
+        label = int(result.labels[example])
+        self.true_mark.setData([label], [-0.03])
+        rank = min(int(self.params["example"]), len(result.labels))
+        self.teacher_plot.setTitle(tr("distil.plot.teacher", self.lang, example=rank,
+                                      total=len(result.labels), label=label,
+                                      cold=distillation.entropy_bits(cold), warm=distillation.entropy_bits(warm),
+                                      t=temperature))
+
+    def _describe(self) -> None:
+        result, lang = self.result, self.lang
+        temperature, alpha = float(self.params["temperature"]), float(self.params["alpha"])
+        self.summary_label.setText(tr("distil.summary", lang, t=temperature, alpha=alpha,
+                                      distilled=result.distilled.accuracy[-1], hard=result.hard_only.accuracy[-1],
+                                      teacher=result.teacher_accuracy, n=len(result.labels)))
+        example = self._example()
+        self.detail_label.setText(tr("distil.detail", lang, t=temperature,
+                                     warm=result.dark_knowledge(example, temperature),
+                                     cold=result.dark_knowledge(example, 1.0)))

@@ -1,0 +1,91 @@
+"""Distillation maths: temperature softmax limits, the T² gradient scaling, the teacher, and a
+distilled student beating a hard-label one on scarce data."""
+
+import numpy as np
+import pytest
+
+from explorer.core.sims import distillation as ds
+
+LOGITS = np.array([3.0, 1.0, 0.5, -2.0])
+
+
+def test_temperature_softmax_limits():
+    assert np.allclose(ds.softmax(LOGITS, 0.01), [1, 0, 0, 0], atol=1e-12)
+    assert np.allclose(ds.softmax(LOGITS, 1e6), 0.25, atol=1e-5)
+    assert ds.softmax(LOGITS, 2.0).sum() == pytest.approx(1.0)
+    assert np.all(np.isfinite(ds.softmax(np.array([1000.0, -1000.0]), 0.1)))
+
+
+def test_entropy_grows_with_temperature():
+    entropies = [ds.entropy_bits(ds.softmax(LOGITS, t)) for t in (0.1, 1, 4, 20)]
+    assert np.all(np.diff(entropies) > 0) and entropies[-1] < 2.0 + 1e-9
+
+
+def test_soft_term_gradient_matches_finite_differences():
+    student, teacher, t = np.array([0.2, -0.4, 1.0, 0.1]), LOGITS, 3.0
+
+    def soft_loss(z):
+        p, q = ds.softmax(teacher, t), ds.softmax(z, t)
+        return t ** 2 * np.sum(p * (np.log(p) - np.log(q)))
+
+    numeric = np.array([(soft_loss(student + h) - soft_loss(student - h)) / 2e-6 for h in np.eye(4) * 1e-6])
+    assert np.allclose(ds.soft_term_gradient(student, teacher, t), numeric, atol=1e-6)
+
+
+def test_t_squared_keeps_the_soft_gradient_from_fading():
+    """Without T², the gradient shrinks like 1/T²; with it, it tends to (z_s − z_t − mean)/K."""
+    student = np.array([0.2, -0.4, 1.0, 0.1])
+    scaled = [np.abs(ds.soft_term_gradient(student, LOGITS, t)).sum() for t in (10.0, 20.0, 40.0)]
+    unscaled = [value / t ** 2 for value, t in zip(scaled, (10.0, 20.0, 40.0))]
+    assert scaled[2] == pytest.approx(scaled[1], rel=0.02)
+    assert unscaled[1] / unscaled[2] == pytest.approx(4.0, rel=0.05)
+    difference = student - LOGITS
+    limit = (difference - difference.mean()) / len(student)
+    assert np.allclose(ds.soft_term_gradient(student, LOGITS, 2000.0), limit, atol=1e-3)
+
+
+def test_the_teacher_is_the_bayes_classifier_and_knows_which_classes_are_near():
+    result = ds.simulate({})
+    assert 0.7 < result.teacher_accuracy < 0.9
+    best = result.by_confidence[0]
+    probabilities = ds.softmax(result.teacher[best], 4.0)
+    label = result.labels[best]
+    neighbours = probabilities[[(label - 1) % 10, (label + 1) % 10]].sum()
+    opposite = probabilities[(label + 5) % 10]
+    assert neighbours > 10 * opposite
+
+
+def test_distillation_helps_when_data_are_scarce():
+    result = ds.simulate({})
+    assert result.distilled.accuracy[-1] > result.hard_only.accuracy[-1] + 0.1
+    assert result.distilled.test_loss[-1] < result.hard_only.test_loss[-1]
+    assert ds.simulate({"temperature": 1}).distilled.accuracy[-1] < result.distilled.accuracy[-1]
+
+
+def test_alpha_zero_is_the_hard_label_student():
+    result = ds.simulate({"alpha": 0})
+    assert np.allclose(result.distilled.accuracy, result.hard_only.accuracy)
+
+
+def test_without_t_squared_a_high_temperature_loses_the_teacher():
+    with_factor = ds.simulate({"temperature": 20}).distilled.accuracy[-1]
+    without = ds.simulate({"temperature": 20, "t_squared": "off"})
+    assert without.distilled.accuracy[-1] < with_factor - 0.1
+
+
+def test_examples_are_offered_surest_first():
+    result = ds.simulate({})
+    first, last = ds.shown_example({"example": 1}, result), ds.shown_example({"example": 100}, result)
+    truth = ds.softmax(result.teacher)[np.arange(len(result.labels)), result.labels]
+    assert truth[first] == truth.max() and truth[last] == truth.min()
+
+
+def test_every_extreme_is_finite():
+    for spec in ds.PARAMS:
+        values = spec.choices if spec.kind == "choice" else (spec.min, spec.max)
+        for value in values:
+            result = ds.simulate({spec.name: value})
+            for run in (result.distilled, result.hard_only):
+                assert np.all(np.isfinite(run.accuracy)) and np.all(np.isfinite(run.test_loss))
+                assert np.all(np.isfinite(run.objective))
+            assert len(result.epochs) == len(result.distilled.accuracy)

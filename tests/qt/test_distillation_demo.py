@@ -1,0 +1,49 @@
+"""The distillation demo widget: bars and curves follow the simulation, every control at its
+extremes, and both languages."""
+
+import numpy as np
+import pytest
+
+from explorer.core.sims import distillation
+from explorer.qt.demos.distillation_demo import DistillationDemo
+
+
+@pytest.fixture
+def demo(make_demo):
+    return make_demo(DistillationDemo, "zh")
+
+
+def test_bars_are_the_teachers_probabilities_at_one_and_at_t(demo):
+    result = demo.result
+    example = distillation.shown_example(demo.params, result)
+    assert np.allclose(demo.cold_bars.opts["height"], distillation.softmax(result.teacher[example]))
+    assert np.allclose(demo.warm_bars.opts["height"], distillation.softmax(result.teacher[example], 4.0))
+    assert demo.true_mark.data["x"][0] == result.labels[example]
+    demo.set_param("temperature", 20.0)
+    assert np.max(demo.warm_bars.opts["height"]) < 0.3
+
+
+def test_curves_and_summary_follow_the_students(demo):
+    accuracy, hard = demo.curves["accuracy"]
+    assert np.allclose(accuracy.yData, demo.result.distilled.accuracy)
+    assert np.allclose(hard.yData, demo.result.hard_only.accuracy)
+    assert demo.teacher_line.value() == pytest.approx(demo.result.teacher_accuracy)
+    assert "蒸馏的学生测试准确率 80%" in demo.summary_label.text()
+    demo.set_lang("en")
+    assert "distilled student 80% test accuracy" in demo.summary_label.text()
+    assert "Teacher on training example 1/20" in demo.teacher_plot.titleLabel.text
+    assert "dark knowledge" in demo.detail_label.text()
+
+
+@pytest.mark.parametrize("spec", distillation.PARAMS, ids=lambda spec: spec.name)
+def test_every_control_at_both_extremes(demo, spec):
+    values = spec.choices if spec.kind == "choice" else (spec.min, spec.max)
+    for value in values:
+        demo.set_param(spec.name, value)
+        for item in (demo.cold_bars, demo.warm_bars):
+            assert np.all(np.isfinite(item.opts["height"]))
+        for curve in demo.curves["accuracy"] + demo.curves["loss"]:
+            assert np.all(np.isfinite(curve.yData))
+        low, high = demo.loss_plot.getViewBox().viewRange()[1]
+        assert demo.result.hard_only.test_loss.max() <= high
+        assert demo.summary_label.text() and demo.detail_label.text()
