@@ -434,6 +434,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "At T = {t:.2g} the teacher gives {warm:.0%} of this example's probability to wrong classes ({cold:.0%} at T = 1), mostly to neighbouring ones: the dark knowledge the student learns from.",
     },
     # -- quantization demo --
+    "sampling.title": {"zh": "采样:温度、top-k 与 top-p", "en": "Sampling: temperature, top-k, top-p"},
+    "sampling.sample": {"zh": "抽样 {n} 次", "en": "Sample {n} times"},
+    "sampling.sample.tip": {
+        "zh": "从彩色柱子(截断并重新归一化后的分布)中抽取答案;之后每次调整参数都用同一个种子重新抽样。",
+        "en": "Draw answers from the coloured bars (the distribution after cutting, renormalised); "
+              "they are drawn again with the same seed whenever a control moves.",
+    },
+    "sampling.plot.prompt": {"zh": "提示:{prompt}", "en": "Prompt: {prompt}"},
+    "sampling.plot.distribution": {"zh": "下一个词元的概率", "en": "Next-token probabilities"},
+    "sampling.plot.samples": {"zh": "抽样 {n} 次", "en": "{n} samples"},
+    "sampling.axis.probability": {"zh": "概率", "en": "Probability"},
+    "sampling.axis.token": {"zh": "候选词元(最可能的在上)", "en": "Candidate token (most likely first)"},
+    "sampling.axis.count": {"zh": "抽中次数", "en": "Times drawn"},
+    "sampling.legend.right": {"zh": "正确答案 ✓", "en": "Right answer ✓"},
+    "sampling.legend.wrong": {"zh": "错误答案", "en": "Wrong answer"},
+    "sampling.legend.cut": {"zh": "截断前(浅色 = 被截掉)", "en": "Before cutting (faint = cut off)"},
+    "sampling.legend.original": {"zh": "原始分布(T = 1,不截断)", "en": "Original (T = 1, nothing cut)"},
+    "sampling.other": {"zh": "其余 {n} 个词元", "en": "Other {n} tokens"},
+    "sampling.hint": {"zh": "尚未抽样", "en": "Not sampled yet"},
+    "sampling.greedy": {"zh": "贪心解码", "en": "Greedy decoding"},
+    "sampling.summary": {
+        "zh": "{settings}:保留 {kept}/{total} 个词元,答错概率 P(错) = {wrong:.1%}",
+        "en": "{settings}: {kept} of {total} tokens kept, P(wrong answer) = {wrong:.1%}",
+    },
+    "sampling.summary.samples": {"zh": ";抽样 {n} 次:错 {bad} 次", "en": "; {n} samples: {bad} wrong"},
+    "sampling.detail": {
+        "zh": "正确答案{right}的概率为 {q:.1%},最可能的错误答案{wrong}为 {w:.1%}。",
+        "en": "The right answer, {right}, has {q:.1%}; the likeliest wrong one, {wrong}, {w:.1%}.",
+    },
+    "sampling.detail.greedy_right": {
+        "zh": "贪心解码每次都选{token}:每次都答对,与温度无关。",
+        "en": "Greedy decoding always picks {token}: right every time, whatever the temperature.",
+    },
+    "sampling.detail.greedy_wrong": {
+        "zh": "贪心解码每次都选{token}:每次都答错,降温也救不了它。",
+        "en": "Greedy decoding always picks {token}: wrong every time, and no temperature can fix that.",
+    },
     # -- sampling demo --
     # -- dpo demo --
 }

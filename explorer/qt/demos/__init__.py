@@ -11,6 +11,8 @@ from typing import Sequence
 
 from explorer.core.params import ParamSpec
 from explorer.core.sims import arena, early_stopping, gradient_descent, hmm, minibatch
+from explorer.core.sims import sampling
+from explorer.qt.demos.sampling_demo import SamplingDemo
 from explorer.core.sims import distillation, quantization
 from explorer.qt.demos.arena_demo import ArenaDemo
 from explorer.qt.demos.base import DemoWidget
@@ -41,6 +43,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "distillation": DemoEntry("distillation", DistillationDemo, distillation.PARAMS, "distil.title"),
     "quantization": DemoEntry("quantization", QuantizationDemo, quantization.PARAMS, "quant.title"),
     # -- quantization demo --
+    "sampling": DemoEntry("sampling", SamplingDemo, sampling.PARAMS, "sampling.title"),
     # -- sampling demo --
     # -- dpo demo --
 }
