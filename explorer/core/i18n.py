@@ -433,7 +433,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "T = {t:.2g} 时,教师把这个样本 {warm:.0%} 的概率分给了错误类别(T = 1 时为 {cold:.0%}),大多给了相邻类别:这就是学生能学到的“暗知识”。",
         "en": "At T = {t:.2g} the teacher gives {warm:.0%} of this example's probability to wrong classes ({cold:.0%} at T = 1), mostly to neighbouring ones: the dark knowledge the student learns from.",
     },
-    # -- quantization demo --
     "sampling.title": {"zh": "采样:温度、top-k 与 top-p", "en": "Sampling: temperature, top-k, top-p"},
     "sampling.sample": {"zh": "抽样 {n} 次", "en": "Sample {n} times"},
     "sampling.sample.tip": {
@@ -471,8 +470,57 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "贪心解码每次都选{token}:每次都答错,降温也救不了它。",
         "en": "Greedy decoding always picks {token}: wrong every time, and no temperature can fix that.",
     },
-    # -- sampling demo --
-    # -- dpo demo --
+    "dpo.title": {"zh": "DPO 演示:直接偏好优化", "en": "DPO demo: Direct Preference Optimization"},
+    "dpo.step": {"zh": "训练一步", "en": "One step"},
+    "dpo.progress": {"zh": "第 {step}/{total} 步", "en": "Step {step}/{total}"},
+    "dpo.plot.loss": {"zh": "DPO 损失与梯度权重", "en": "DPO loss, gradient weight"},
+    "dpo.plot.training": {"zh": "隐式奖励与 KL", "en": "Implied rewards, KL"},
+    "dpo.plot.policy": {"zh": "策略 π<sub>θ</sub>(实心)与参考 π<sub>ref</sub>(虚线框)",
+                        "en": "Policy π<sub>θ</sub> (filled) and reference π<sub>ref</sub> (dashed outline)"},
+    "dpo.axis.margin": {"zh": "间隔 Δ", "en": "Margin Δ"},
+    "dpo.axis.loss": {"zh": "损失 / 权重", "en": "Loss / weight"},
+    "dpo.axis.step": {"zh": "训练步", "en": "Step"},
+    "dpo.axis.value": {"zh": "奖励 / KL", "en": "Reward / KL"},
+    "dpo.axis.answer": {"zh": "回答", "en": "Answer"},
+    "dpo.axis.prob": {"zh": "概率", "en": "Probability"},
+    "dpo.legend.loss": {"zh": "损失 −log σ(βΔ)", "en": "Loss −log σ(βΔ)"},
+    "dpo.legend.weight": {"zh": "梯度权重 σ(−βΔ)", "en": "Gradient weight σ(−βΔ)"},
+    "dpo.legend.reward_w": {"zh": "奖励 r(y<sub>w</sub>)", "en": "r(y<sub>w</sub>)"},
+    "dpo.legend.reward_l": {"zh": "奖励 r(y<sub>l</sub>)", "en": "r(y<sub>l</sub>)"},
+    "dpo.legend.kl": {"zh": "KL 散度", "en": "KL"},
+    "dpo.start": {
+        "zh": "第 0 步:策略就是参考模型,Δ = 0,损失 = ln 2 ≈ 0.693,更好的回答的概率为 {start:.2f}。",
+        "en": "Step 0: the policy is the reference, so Δ = 0 and the loss is ln 2 ≈ 0.693; π(preferred) is {start:.2f}.",
+    },
+    "dpo.summary": {
+        "zh": "第 {step} 步:Δ = {delta:.2f},损失 {loss:.3g},π(更好的回答) {start:.2f} → {now:.2f},KL {kl:.2f}",
+        "en": "Step {step}: Δ = {delta:.2f}, loss {loss:.3g}, π(preferred) {start:.2f} → {now:.2f}, KL {kl:.2f}",
+    },
+    "dpo.detail": {
+        "zh": "隐式奖励 β·log(π_θ/π_ref):y_w {rw:+.3f},y_l {rl:+.3f},差 β·Δ = {gap:.3f};梯度权重 σ(−βΔ) = {weight:.3f}。",
+        "en": "Implied rewards β·log(π_θ/π_ref): y_w {rw:+.3f}, y_l {rl:+.3f}, gap β·Δ = {gap:.3f}; gradient weight σ(−βΔ) = {weight:.3f}.",
+    },
+    "dpo.note.start": {
+        "zh": "按“播放”或“训练一步”:对 DPO 损失做梯度下降,y_w 升高,y_l 降低。",
+        "en": "Play or One step: gradient descent on the DPO loss lifts y_w and lowers y_l.",
+    },
+    "dpo.note.beta": {
+        "zh": "同样的损失,β 越大所需的 Δ 越小,策略离参考模型越近(KL 越小)。",
+        "en": "Same loss, larger β: a smaller Δ suffices, so the policy stays nearer π_ref (less KL).",
+    },
+    "dpo.note.faded": {
+        "zh": "梯度权重 < 0.01:这一对已经排好顺序,更新几乎停止。",
+        "en": "Gradient weight < 0.01: the pair is ordered and the updates have all but stopped.",
+    },
+    "dpo.note.collapsed": {
+        "zh": "π(y_w) > 0.99,策略几乎全压在 y_w 上:单个偏好对没有有限的最优解,β 只能让它慢些到来。",
+        "en": "π(y_w) > 0.99: collapsed onto y_w. One pair has no finite optimum; β only slows this.",
+    },
+    "dpo.note.same": {
+        "zh": "y_w 与 y_l 是同一个回答:Δ 恒为 0,损失停在 ln 2,什么也学不到。",
+        "en": "y_w and y_l are the same answer: Δ stays 0, the loss stays ln 2, nothing is learned.",
+    },
+    "dpo.key": {"zh": "提示:{prompt}", "en": "Prompt: {prompt}"},
 }
 
 

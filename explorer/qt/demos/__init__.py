@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from explorer.core.params import ParamSpec
-from explorer.core.sims import arena, early_stopping, gradient_descent, hmm, minibatch
-from explorer.core.sims import sampling
-from explorer.qt.demos.sampling_demo import SamplingDemo
-from explorer.core.sims import distillation, quantization
+from explorer.core.sims import (arena, distillation, dpo, early_stopping, gradient_descent, hmm, minibatch,
+                                quantization, sampling)
 from explorer.qt.demos.arena_demo import ArenaDemo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.batch_size import BatchSizeDemo
+from explorer.qt.demos.dpo_demo import DpoDemo
 from explorer.qt.demos.distillation_demo import DistillationDemo
 from explorer.qt.demos.epochs import EpochsDemo
 from explorer.qt.demos.hmm_demo import HmmDemo
 from explorer.qt.demos.learning_rate import LearningRateDemo
 from explorer.qt.demos.quantization_demo import QuantizationDemo
+from explorer.qt.demos.sampling_demo import SamplingDemo
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,8 @@ REGISTRY: dict[str, DemoEntry] = {
     "arena": DemoEntry("arena", ArenaDemo, arena.PARAMS, "arena.title"),
     "distillation": DemoEntry("distillation", DistillationDemo, distillation.PARAMS, "distil.title"),
     "quantization": DemoEntry("quantization", QuantizationDemo, quantization.PARAMS, "quant.title"),
-    # -- quantization demo --
     "sampling": DemoEntry("sampling", SamplingDemo, sampling.PARAMS, "sampling.title"),
-    # -- sampling demo --
-    # -- dpo demo --
+    "dpo": DemoEntry("dpo", DpoDemo, dpo.PARAMS, "dpo.title"),
 }
 
 
