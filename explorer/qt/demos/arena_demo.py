@@ -133,7 +133,10 @@ class ArenaDemo(DemoWidget):
     def _set_ranges(self, result: arena.Arena) -> None:
         """Rating axes in whole RATING_STEPs, kept while they hold the data with at most two steps
         to spare at either end: a slider step then rarely moves them."""
-        values = np.concatenate([result.truth, result.elo.ravel(), result.bradley_terry.ravel()]
+        # The Bradley–Terry fit on the first handful of votes can sit hundreds of points out (a model
+        # that has only won); it may leave the plot for a moment rather than set the scale, which
+        # would then change with every shuffle of the battle order.
+        values = np.concatenate([result.truth, result.elo.ravel(), result.bradley_terry[-1]]
                                 + ([result.intervals.ravel()] if result.intervals is not None else []))
         low, high = float(values.min()), float(values.max())
         if self._ranges is not None:

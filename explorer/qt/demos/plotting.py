@@ -22,7 +22,11 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     plot.hideButtons()
     plot.setMouseEnabled(x=mouse, y=mouse)
     for side in ("left", "bottom"):
-        plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis = plot.getAxis(side)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # The grid is drawn by the axes, one line per tick: without the third, finest level of
+        # ticks an axis that moves is redrawn in about 4 ms instead of 6 (measured at 560×300).
+        axis.setStyle(maxTickLevel=1)
     # The space for tick labels grows when they need it and never shrinks: a narrower label
     # would otherwise resize the plot, and every axis of the figure would be drawn again.
     plot.getAxis("left").setStyle(autoReduceTextSpace=False)
