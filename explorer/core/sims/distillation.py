@@ -39,14 +39,14 @@ CURVE_POINTS = 40  # training curves are kept at this many epochs (the test set 
 PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("temperature", 4.0, 0.1, 20.0, log=True, decimals=2, label={"zh": "温度 T", "en": "Temperature T"}),
     ParamSpec("alpha", 0.7, 0.0, 1.0, decimals=2, label={"zh": "软目标权重 α", "en": "Soft-target weight α"}),
-    ParamSpec("per_class", 2, 1, 50, kind="int", log=True,
+    ParamSpec("per_class", 2, 1, 30, kind="int", log=True,
               label={"zh": "每类训练样本数", "en": "Training examples per class"}),
     ParamSpec("spread", 0.5, 0.3, 1.5, decimals=2, label={"zh": "类别重叠(σ)", "en": "Class overlap (σ)"}),
     ParamSpec("t_squared", "on", kind="choice", choices=("on", "off"),
               label={"zh": "软目标项乘以 T²", "en": "Multiply soft term by T²"},
               choice_labels={"on": {"zh": "乘(Hinton 等)", "en": "Yes (Hinton et al.)"},
                              "off": {"zh": "不乘", "en": "No"}}),
-    ParamSpec("epochs", 200, 20, 1000, kind="int", log=True, label={"zh": "训练轮数", "en": "Epochs"}),
+    ParamSpec("epochs", 100, 20, 500, kind="int", log=True, label={"zh": "训练轮数", "en": "Epochs"}),
     ParamSpec("example", 1, 1, 100, kind="int", label={"zh": "查看的训练样本", "en": "Example shown"}),
     ParamSpec("seed", 0, 0, 9999, kind="int", label={"zh": "随机种子", "en": "Seed"}),
 )
@@ -113,7 +113,12 @@ def train_student(inputs: np.ndarray, labels: np.ndarray, soft: np.ndarray | Non
     onehot = np.eye(CLASSES)[labels]
     targets = softmax(soft, temperature) if soft is not None else None
     hard_weight = 1.0 - alpha if targets is not None else 1.0
-    step = LEARNING_RATE / len(features)
+    soft_weight = alpha * soft_factor / temperature if targets is not None else 0.0
+    # ∂L/∂logits = w_hard·(p − y) + w_soft·(q(T) − p_teacher(T)); the constant part is computed once,
+    # and the learning rate and the 1/n of the mean are folded into the transposed features.
+    constant = hard_weight * onehot + (soft_weight * targets if soft_weight else 0.0)
+    backward = (LEARNING_RATE / len(features)) * features.T
+    inverse_t = 1.0 / temperature
     weights = np.zeros((3, CLASSES))
     accuracy, test_loss, objective = [], [], []
     record = set(int(epoch) for epoch in recorded)
@@ -127,13 +132,15 @@ def train_student(inputs: np.ndarray, labels: np.ndarray, soft: np.ndarray | Non
             objective.append(_objective(logits, onehot, targets, alpha, temperature, soft_factor))
         if epoch == epochs:
             break
-        # The gradient of the loss with respect to the logits, then through the linear model.
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        gradient = hard_weight * (exp / exp.sum(axis=1, keepdims=True) - onehot)
-        if targets is not None and alpha > 0:
-            soft_exp = np.exp((logits - logits.max(axis=1, keepdims=True)) / temperature)
-            gradient += (alpha * soft_factor / temperature) * (soft_exp / soft_exp.sum(axis=1, keepdims=True) - targets)
-        weights -= step * (features.T @ gradient)
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        gradient = (hard_weight / exp.sum(axis=1, keepdims=True)) * exp
+        if soft_weight:
+            logits *= inverse_t
+            np.exp(logits, out=exp)
+            gradient += (soft_weight / exp.sum(axis=1, keepdims=True)) * exp
+        gradient -= constant
+        weights -= backward @ gradient
     return Training(np.array(accuracy), np.array(test_loss), np.array(objective))
 
 
