@@ -1,0 +1,157 @@
+"""A tiny n-gram language model trained on the explorer's own pages: a real, if small, "LLM".
+
+The demos that need a model to generate text (self-consistency, the LCEL pipeline) use this one:
+nothing is downloaded and nothing calls a network service. Chinese text is modelled one
+character at a time, English one word (or punctuation mark) at a time.
+
+The model counts n-grams up to ``order`` and predicts with interpolated absolute discounting
+(Ney, Essen & Kneser, 1994; the form in Jurafsky & Martin, *Speech and Language Processing*, 3rd
+ed. draft, ch. 3): P(w | h) = max(c(h w) − D, 0)/c(h) + λ(h)·P(w | h′), where h′ is h without
+its first token, λ(h) = D·N₁₊(h •)/c(h) gives the discounted mass to the shorter context, and the
+unigram level backs off to the uniform distribution. D = 0.75. Generation samples from P at a
+temperature (p^(1/T), renormalised) with a seeded generator, optionally keeping the top-k only;
+T → 0 is greedy. Training on all pages of one language takes about a hundred milliseconds and
+is done once per run, at first use.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+DISCOUNT = 0.75
+ORDER = 3
+START, END = "<s>", "</s>"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_ZH_TOKEN = re.compile(rf"[{_HAN}]|[A-Za-z]+|[0-9]+(?:\.[0-9]+)?|[，。！？；：、“”（）()]")
+_EN_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[0-9]+(?:\.[0-9]+)?|[.,!?;:()]")
+_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
+_NO_SPACE_BEFORE = set(".,!?;:)")
+
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Characters (and Latin words, numbers, punctuation) for Chinese; words and punctuation
+    for English, lower-cased except for the first letter being kept as written."""
+    return (_ZH_TOKEN if lang == "zh" else _EN_TOKEN).findall(text)
+
+
+def detokenize(tokens: Sequence[str], lang: str) -> str:
+    """Tokens back to text: no spaces in Chinese, spaces between English words."""
+    text = ""
+    if lang == "zh":
+        for token in tokens:  # Latin words and numbers inside Chinese keep a space between them
+            text += " " + token if text and text[-1].isascii() and text[-1].isalnum() and token[0].isascii() \
+                and token[0].isalnum() else token
+        return text
+    for token in tokens:
+        text += token if not text or token in _NO_SPACE_BEFORE or text.endswith("(") else " " + token
+    return text
+
+
+def sentences(text: str) -> list[str]:
+    """Split plain text into sentences at 。！？ and . ! ? followed by a space."""
+    return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
+
+
+@dataclass
+class NgramModel:
+    """Counts of n-grams for one language and the interpolated discounted probabilities."""
+
+    lang: str
+    order: int = ORDER
+    counts: list[dict[tuple[str, ...], Counter]] = field(default_factory=list)
+    vocabulary: list[str] = field(default_factory=list)
+
+    @classmethod
+    def train(cls, texts: Iterable[str], lang: str, order: int = ORDER) -> "NgramModel":
+        """Count every n-gram (n ≤ order) of every sentence of ``texts``, padded with <s> and </s>."""
+        counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
+        for text in texts:
+            for sentence in sentences(text):
+                tokens = [START] * (order - 1) + tokenize(sentence, lang) + [END]
+                if len(tokens) <= order:
+                    continue
+                for index in range(order - 1, len(tokens)):
+                    word = tokens[index]
+                    for n in range(order):
+                        counts[n][tuple(tokens[index - n:index])][word] += 1
+        vocabulary = sorted(counts[0][()])
+        return cls(lang, order, [dict(level) for level in counts], vocabulary)
+
+    def __post_init__(self) -> None:
+        self._index = {word: n for n, word in enumerate(self.vocabulary)}
+        self._cache: dict[tuple[str, ...], np.ndarray] = {}
+
+    def distribution(self, context: Sequence[str]) -> np.ndarray:
+        """P(w | the last order−1 tokens of ``context``) over ``vocabulary`` (sums to 1)."""
+        history = tuple(([START] * (self.order - 1) + list(context))[-(self.order - 1):]) if self.order > 1 else ()
+        cached = self._cache.get(history)
+        if cached is not None:
+            return cached
+        probabilities = np.full(len(self.vocabulary), 1.0 / len(self.vocabulary))
+        for n in range(self.order):
+            context_counts = self.counts[n].get(history[len(history) - n:] if n else ())
+            if not context_counts:
+                continue
+            total = sum(context_counts.values())
+            seen = np.zeros(len(self.vocabulary))
+            for word, count in context_counts.items():
+                seen[self._index[word]] = max(count - DISCOUNT, 0.0)
+            probabilities = seen / total + (DISCOUNT * len(context_counts) / total) * probabilities
+        if len(self._cache) < 50_000:
+            self._cache[history] = probabilities
+        return probabilities
+
+    def stream(self, prompt: str, max_tokens: int = 30, temperature: float = 1.0, top_k: int = 0,
+               seed: int = 0) -> Iterator[str]:
+        """Tokens continuing ``prompt`` one at a time, until </s> or ``max_tokens``."""
+        rng = np.random.default_rng(seed)
+        context = tokenize(prompt, self.lang)
+        for _ in range(max_tokens):
+            probabilities = self.distribution(context)
+            if temperature <= 1e-3:
+                choice = int(np.argmax(probabilities))
+            else:
+                weights = probabilities ** (1.0 / temperature) if temperature != 1.0 else probabilities.copy()
+                if 0 < top_k < len(weights):
+                    weights[np.argsort(weights)[:-top_k]] = 0.0
+                choice = int(rng.choice(len(weights), p=weights / weights.sum()))
+            word = self.vocabulary[choice]
+            if word == END:
+                return
+            context.append(word)
+            yield word
+
+    def generate(self, prompt: str, max_tokens: int = 30, temperature: float = 1.0, top_k: int = 0,
+                 seed: int = 0) -> str:
+        """The continuation of ``prompt`` as text (see :meth:`stream`)."""
+        return detokenize(list(self.stream(prompt, max_tokens, temperature, top_k, seed)), self.lang)
+
+    def perplexity(self, text: str) -> float:
+        """exp of the mean negative log-probability per token of ``text`` (with </s>)."""
+        total, count = 0.0, 0
+        for sentence in sentences(text):
+            context: list[str] = []
+            for word in tokenize(sentence, self.lang) + [END]:
+                index = self._index.get(word)
+                probability = self.distribution(context)[index] if index is not None else 1e-9
+                total -= math.log(max(probability, 1e-12))
+                count += 1
+                context.append(word)
+        return math.exp(total / count) if count else math.inf
+
+
+@lru_cache(maxsize=4)
+def model_for(lang: str, order: int = ORDER) -> NgramModel:
+    """The model trained on every built-in page in ``lang`` (their plain text), once per run."""
+    from explorer.core.content import load_content
+    from explorer.core.search import plain
+
+    texts = [plain(topic.pages[lang].body) for topic in load_content().tree if lang in topic.pages]
+    return NgramModel.train(texts, lang, order)
