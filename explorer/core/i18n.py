@@ -521,6 +521,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "y_w and y_l are the same answer: Δ stays 0, the loss stays ln 2, nothing is learned.",
     },
     "dpo.key": {"zh": "提示:{prompt}", "en": "Prompt: {prompt}"},
+    # -- retrieval demo --
+    # -- summarizer demo --
+    # -- consistency demo --
+    # -- prompt-builder demo --
+    # -- pipeline demo --
+    # -- stdlib demo --
 }
 
 

@@ -22,6 +22,12 @@ from explorer.qt.demos.hmm_demo import HmmDemo
 from explorer.qt.demos.learning_rate import LearningRateDemo
 from explorer.qt.demos.quantization_demo import QuantizationDemo
 from explorer.qt.demos.sampling_demo import SamplingDemo
+# -- retrieval imports --
+# -- summarizer imports --
+# -- consistency imports --
+# -- prompt-builder imports --
+# -- pipeline imports --
+# -- stdlib imports --
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,12 @@ REGISTRY: dict[str, DemoEntry] = {
     "quantization": DemoEntry("quantization", QuantizationDemo, quantization.PARAMS, "quant.title"),
     "sampling": DemoEntry("sampling", SamplingDemo, sampling.PARAMS, "sampling.title"),
     "dpo": DemoEntry("dpo", DpoDemo, dpo.PARAMS, "dpo.title"),
+    # -- retrieval demo --
+    # -- summarizer demo --
+    # -- consistency demo --
+    # -- prompt-builder demo --
+    # -- pipeline demo --
+    # -- stdlib demo --
 }
 
 
