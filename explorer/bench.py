@@ -229,6 +229,9 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
                 samples.append((time.perf_counter() - start) * 1000)
             demo.set_param(spec.name, spec.default)
         result = {"param_to_paint_ms": percentiles(samples)}
+        field = getattr(demo, "typing_field", None)
+        if field is not None:
+            result["typing_to_paint_ms"] = _typing(app, field)
         if demo.playback is not None:
             result.update(_animation(app, demo.playback, animation_seconds))
         demo.cleanup()
@@ -237,6 +240,33 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
         app.processEvents()
         results[demo_id] = result
     return results
+
+
+TYPED_TEXT = "learning rate 学习率 BM25 检索增强"
+
+
+def _typing(app, field) -> dict:
+    """Milliseconds from a key typed into a demo's text field until the frame is painted, one key
+    at a time (Latin and Chinese characters, then as many backspaces)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    def press(key, text: str) -> None:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            app.sendEvent(field, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
+
+    field.setFocus()
+    press(Qt.Key.Key_End, "")
+    app.processEvents()
+    samples = []
+    keys = [(Qt.Key.Key_unknown if not character.isascii() else Qt.Key(ord(character.upper())), character)
+            for character in TYPED_TEXT] + [(Qt.Key.Key_Backspace, "")] * len(TYPED_TEXT)
+    for key, text in keys:
+        start = time.perf_counter()
+        press(key, text)
+        app.processEvents()
+        samples.append((time.perf_counter() - start) * 1000)
+    return percentiles(samples)
 
 
 def _animation(app, playback, seconds: float) -> dict:
