@@ -25,6 +25,8 @@ from explorer.qt.demos.sampling_demo import SamplingDemo
 # -- retrieval imports --
 # -- summarizer imports --
 # -- consistency imports --
+from explorer.core import prompt_builder
+from explorer.qt.demos.prompt_builder_demo import PromptBuilderDemo
 # -- prompt-builder imports --
 # -- pipeline imports --
 # -- stdlib imports --
@@ -53,6 +55,7 @@ REGISTRY: dict[str, DemoEntry] = {
     # -- retrieval demo --
     # -- summarizer demo --
     # -- consistency demo --
+    "prompt-builder": DemoEntry("prompt-builder", PromptBuilderDemo, prompt_builder.PARAMS, "prompt.title"),
     # -- prompt-builder demo --
     # -- pipeline demo --
     # -- stdlib demo --
