@@ -522,6 +522,43 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "dpo.key": {"zh": "提示:{prompt}", "en": "Prompt: {prompt}"},
     # -- retrieval demo --
+    "summarizer.title": {"zh": "摘要演示:TextRank 抽取式摘要", "en": "Summarizer demo: extractive TextRank"},
+    "summarizer.plot.graph": {"zh": "句子相似度图", "en": "Sentence-similarity graph"},
+    "summarizer.plot.scores": {"zh": "各句的 PageRank 得分", "en": "PageRank score of each sentence"},
+    "summarizer.axis.sentence": {"zh": "句子编号(按原文顺序)", "en": "Sentence (in reading order)"},
+    "summarizer.axis.score": {"zh": "得分", "en": "Score"},
+    "summarizer.legend.selected": {"zh": "摘要句", "en": "In the summary"},
+    "summarizer.legend.other": {"zh": "其他句子", "en": "Other sentences"},
+    "summarizer.legend.uniform": {"zh": "没有边时人人相同:1/N", "en": "Without edges: 1/N each"},
+    "summarizer.summary": {
+        "zh": "摘要:{n} 句中选出 {k} 句,{chars}/{total} 字,压缩比 {ratio:.1%}",
+        "en": "Summary: {k} of {n} sentences, {chars} of {total} characters: compression ratio {ratio:.1%}",
+    },
+    "summarizer.empty": {
+        "zh": "没有可以摘要的句子:在下面的文本框里输入或粘贴一段文字。",
+        "en": "No sentences to summarize: type or paste a text into the box below.",
+    },
+    "summarizer.detail": {
+        "zh": "得分最高的是第 {top} 句({score:.3f},均匀分布为 1/N = {uniform:.3f});"
+              "PageRank 迭代 {iterations} 次收敛;画出 {shown}/{edges} 条边。",
+        "en": "Top: sentence {top} ({score:.3f}; uniform 1/N = {uniform:.3f}). "
+              "PageRank converged in {iterations} iterations; {shown} of {edges} edges drawn.",
+    },
+    "summarizer.dropped": {
+        "zh": "只对前 {limit} 句排序,其余 {dropped} 句未计入。",
+        "en": " Only the first {limit} sentences are ranked ({dropped} left out).",
+    },
+    "summarizer.note": {
+        "zh": "这是抽取式摘要:只从原文中挑选句子,不写新句子。生成式摘要会写出新的句子,可能写出原文没有的内容(幻觉)。",
+        "en": "This summary is extractive: it only selects sentences of the source. "
+              "An abstractive summary writes new sentences, and can hallucinate.",
+    },
+    "summarizer.text": {
+        "zh": "要摘要的文本(可以修改,也可以粘贴自己的文字,中英文均可,一行一段):",
+        "en": "Text to summarize (edit it or paste your own, Chinese or English; one paragraph a line):",
+    },
+    "summarizer.placeholder": {"zh": "在这里输入或粘贴一段文字……", "en": "Type or paste a text here…"},
+    "summarizer.browser": {"zh": "原文,摘要句加粗", "en": "The text, summary sentences in bold"},
     # -- summarizer demo --
     # -- consistency demo --
     "prompt.title": {"zh": "提示构建器", "en": "Prompt builder"},

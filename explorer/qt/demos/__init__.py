@@ -23,6 +23,8 @@ from explorer.qt.demos.learning_rate import LearningRateDemo
 from explorer.qt.demos.quantization_demo import QuantizationDemo
 from explorer.qt.demos.sampling_demo import SamplingDemo
 # -- retrieval imports --
+from explorer.core import textrank
+from explorer.qt.demos.summarizer_demo import SummarizerDemo
 # -- summarizer imports --
 # -- consistency imports --
 from explorer.core import prompt_builder
@@ -53,6 +55,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "sampling": DemoEntry("sampling", SamplingDemo, sampling.PARAMS, "sampling.title"),
     "dpo": DemoEntry("dpo", DpoDemo, dpo.PARAMS, "dpo.title"),
     # -- retrieval demo --
+    "summarizer": DemoEntry("summarizer", SummarizerDemo, textrank.PARAMS, "summarizer.title"),
     # -- summarizer demo --
     # -- consistency demo --
     "prompt-builder": DemoEntry("prompt-builder", PromptBuilderDemo, prompt_builder.PARAMS, "prompt.title"),
