@@ -560,6 +560,60 @@ STRINGS: dict[str, dict[str, str]] = {
     "summarizer.placeholder": {"zh": "在这里输入或粘贴一段文字……", "en": "Type or paste a text here…"},
     "summarizer.browser": {"zh": "原文,摘要句加粗", "en": "The text, summary sentences in bold"},
     # -- summarizer demo --
+    "consistency.title": {"zh": "一致性演示:重复回答有多相似", "en": "Consistency demo: how alike are repeated answers?"},
+    "consistency.plot.similarity": {"zh": "两两相似度(TF-IDF 余弦)", "en": "Similarity (TF-IDF cosine)"},
+    "consistency.plot.scores": {"zh": "一致性得分", "en": "Consistency score"},
+    "consistency.plot.temperature": {"zh": "n 元语法模型的样本:一致度随温度变化(同一组种子)",
+                                     "en": "n-gram samples: agreement vs temperature (same seeds)"},
+    "consistency.axis.answer": {"zh": "回答", "en": "Answer"},
+    "consistency.axis.score": {"zh": "与其余回答的平均相似度", "en": "Mean similarity to the others"},
+    "consistency.axis.temperature": {"zh": "温度 T", "en": "Temperature T"},
+    "consistency.axis.agreement": {"zh": "一致度", "en": "Agreement"},
+    "consistency.hint": {
+        "zh": "把“回答来源”换成“n 元语法模型采样”,看温度怎样改变一致度",
+        "en": "Set Answers to “n-gram model samples” to see how temperature changes agreement",
+    },
+    "consistency.legend.score": {"zh": "得分", "en": "Score"},
+    "consistency.legend.flagged": {"zh": "低于阈值:被标记", "en": "Flagged: below threshold"},
+    "consistency.legend.threshold": {"zh": "阈值(可拖动)", "en": "Threshold (drag)"},
+    "consistency.legend.curve": {"zh": "各温度下 N 个样本的一致度", "en": "Agreement of N samples at each T"},
+    "consistency.legend.now": {"zh": "当前温度", "en": "Current temperature"},
+    "consistency.reset": {"zh": "恢复预设回答", "en": "Restore written answers"},
+    "consistency.reset.tip": {"zh": "放弃修改,换回这个问题预先写好的回答",
+                              "en": "Discard your edits and put back this question's written answers"},
+    "consistency.placeholder": {"zh": "每行写一个回答", "en": "One answer per line"},
+    "consistency.threshold.tip": {"zh": "拖动虚线来改变标记阈值", "en": "Drag the dashed line to change the flag threshold"},
+    "consistency.empty": {"zh": "(空:模型直接结束了)", "en": "(empty: the model stopped at once)"},
+    "consistency.answers.written": {"zh": "问题:{question}(每行一个回答,可修改、可添加)",
+                                    "en": "Question: {question} (one answer per line; edit or add)"},
+    "consistency.answers.sampled": {"zh": "n 元语法模型续写“{prompt}”得到的样本(只读)",
+                                    "en": "Samples: the n-gram model continues “{prompt}” (read-only)"},
+    "consistency.answers.name": {"zh": "回答列表", "en": "Answers"},
+    "consistency.summary.few": {"zh": "至少写两个回答才能比较(每行一个)。", "en": "Write at least two answers to compare (one per line)."},
+    "consistency.detail.few": {"zh": "问题:{question}", "en": "Question: {question}"},
+    "consistency.summary": {
+        "zh": "整体一致度 {agreement:.2f}(所有回答两两相似度的平均);{n} 个回答中 {flagged} 个低于阈值 {threshold:.2f},标为可能的幻觉",
+        "en": "Agreement {agreement:.2f} (mean similarity of all pairs); {flagged} of {n} answers below the threshold "
+              "{threshold:.2f}, flagged as likely hallucinations",
+    },
+    "consistency.summary.none": {
+        "zh": "整体一致度 {agreement:.2f}(所有回答两两相似度的平均);{n} 个回答都不低于阈值 {threshold:.2f},没有被标记的",
+        "en": "Agreement {agreement:.2f} (mean similarity of all pairs); none of the {n} answers is below the threshold "
+              "{threshold:.2f}",
+    },
+    "consistency.detail.flagged": {
+        "zh": "被标记:第 {numbers} 个。最可疑的是第 {worst} 个“{answer}”(得分 {score:.2f})。字面相似不等于意思相同:被标记的也可能只是换了说法。",
+        "en": "Flagged: {numbers}. Most suspect: answer {worst}, “{answer}” (score {score:.2f}). Word overlap is not "
+              "meaning: a flagged answer may just be worded differently.",
+    },
+    "consistency.detail.none": {"zh": "没有回答低于阈值;最低得分 {lowest:.2f}。",
+                                "en": "No answer is below the threshold; the lowest score is {lowest:.2f}."},
+    "consistency.detail.sampled": {
+        "zh": "同一组种子下,{n} 个样本的一致度在 T = {t_low:g} 时为 {low:.2f},在 T = {t_high:g} 时为 {high:.2f}:"
+              "温度越高,回答越分散。一致不等于正确:低温时样本也可能一致地答错。",
+        "en": "With the same seeds the {n} samples agree {low:.2f} at T = {t_low:g} and {high:.2f} at T = {t_high:g}: "
+              "the hotter, the more they scatter. Agreement is not correctness: cool samples can agree on a wrong answer.",
+    },
     # -- consistency demo --
     "prompt.title": {"zh": "提示构建器", "en": "Prompt builder"},
     "prompt.part.role": {"zh": "角色", "en": "Role"},

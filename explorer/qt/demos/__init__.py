@@ -26,6 +26,8 @@ from explorer.qt.demos.sampling_demo import SamplingDemo
 from explorer.core import textrank
 from explorer.qt.demos.summarizer_demo import SummarizerDemo
 # -- summarizer imports --
+from explorer.core import consistency
+from explorer.qt.demos.consistency_demo import ConsistencyDemo
 # -- consistency imports --
 from explorer.core import prompt_builder
 from explorer.qt.demos.prompt_builder_demo import PromptBuilderDemo
@@ -57,6 +59,7 @@ REGISTRY: dict[str, DemoEntry] = {
     # -- retrieval demo --
     "summarizer": DemoEntry("summarizer", SummarizerDemo, textrank.PARAMS, "summarizer.title"),
     # -- summarizer demo --
+    "consistency": DemoEntry("consistency", ConsistencyDemo, consistency.PARAMS, "consistency.title"),
     # -- consistency demo --
     "prompt-builder": DemoEntry("prompt-builder", PromptBuilderDemo, prompt_builder.PARAMS, "prompt.title"),
     # -- prompt-builder demo --
