@@ -33,6 +33,8 @@ from explorer.core import prompt_builder
 from explorer.qt.demos.prompt_builder_demo import PromptBuilderDemo
 # -- prompt-builder imports --
 # -- pipeline imports --
+from explorer.core import stdlib_examples
+from explorer.qt.demos.stdlib_demo import StdlibDemo
 # -- stdlib imports --
 
 
@@ -64,6 +66,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "prompt-builder": DemoEntry("prompt-builder", PromptBuilderDemo, prompt_builder.PARAMS, "prompt.title"),
     # -- prompt-builder demo --
     # -- pipeline demo --
+    "stdlib": DemoEntry("stdlib", StdlibDemo, stdlib_examples.PARAMS, "stdlib.title"),
     # -- stdlib demo --
 }
 
