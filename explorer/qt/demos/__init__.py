@@ -32,6 +32,7 @@ from explorer.qt.demos.consistency_demo import ConsistencyDemo
 from explorer.core import prompt_builder
 from explorer.qt.demos.prompt_builder_demo import PromptBuilderDemo
 # -- prompt-builder imports --
+from explorer.qt.demos.pipeline_demo import PipelineDemo
 # -- pipeline imports --
 from explorer.core import stdlib_examples
 from explorer.qt.demos.stdlib_demo import StdlibDemo
@@ -65,6 +66,7 @@ REGISTRY: dict[str, DemoEntry] = {
     # -- consistency demo --
     "prompt-builder": DemoEntry("prompt-builder", PromptBuilderDemo, prompt_builder.PARAMS, "prompt.title"),
     # -- prompt-builder demo --
+    "pipeline": DemoEntry("pipeline", PipelineDemo, PipelineDemo.SPECS, "pipeline.title"),
     # -- pipeline demo --
     "stdlib": DemoEntry("stdlib", StdlibDemo, stdlib_examples.PARAMS, "stdlib.title"),
     # -- stdlib demo --
