@@ -12,12 +12,12 @@ import re
 import sys
 
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QComboBox,
-                               QLabel, QLineEdit, QTabWidget, QTextEdit, QWidget)
+                               QLabel, QLineEdit, QPlainTextEdit, QTabWidget, QTextEdit, QWidget)
 
 from explorer.core.i18n import tr
 
 INTERACTIVE = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView,
-               QTextEdit, QTabWidget)
+               QTextEdit, QPlainTextEdit, QTabWidget)
 # Widgets identified by their object name, with the text key of their accessible name.
 FIXED_NAMES = {
     "topic-tree": "a11y.tree",

@@ -8,8 +8,8 @@ import re
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QTableWidget,
-                               QTabWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
+                               QTableWidget, QTabWidget, QWidget)
 
 from explorer.core.content import load_content
 from explorer.core.i18n import LANGUAGE_NAMES, STRINGS
@@ -123,5 +123,5 @@ def test_a_lesson_in_progress_follows_the_language(window, state):
 
 
 def test_interactive_widgets_are_recognised():
-    assert is_interactive(QLineEdit()) and not is_interactive(QLabel())
+    assert is_interactive(QLineEdit()) and is_interactive(QPlainTextEdit()) and not is_interactive(QLabel())
     assert is_interactive(pg.PlotWidget()) and issubclass(QAbstractItemView, QWidget)
