@@ -122,6 +122,6 @@ def test_a_lesson_in_progress_follows_the_language(window, state):
         assert not problems, "\n".join(problems)
 
 
-def test_interactive_widgets_are_recognised():
+def test_interactive_widgets_are_recognised(qapp):
     assert is_interactive(QLineEdit()) and is_interactive(QPlainTextEdit()) and not is_interactive(QLabel())
     assert is_interactive(pg.PlotWidget()) and issubclass(QAbstractItemView, QWidget)
