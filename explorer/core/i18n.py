@@ -521,6 +521,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "y_w and y_l are the same answer: Δ stays 0, the loss stays ln 2, nothing is learned.",
     },
     "dpo.key": {"zh": "提示:{prompt}", "en": "Prompt: {prompt}"},
+    "retrieval.title": {"zh": "检索增强:用 BM25 找资料,拼进提示", "en": "Retrieval: BM25 finds the context for the prompt"},
+    "retrieval.example": {"zh": "学习率太大会怎样？", "en": "What happens if the learning rate is too large?"},
+    "retrieval.question": {"zh": "问题:", "en": "Question:"},
+    "retrieval.question.placeholder": {"zh": "输入一个问题,中文或英文都可以", "en": "Type a question, in English or Chinese"},
+    "retrieval.tokens": {"zh": "词元(idf):", "en": "Tokens (idf):"},
+    "retrieval.tokens.none": {"zh": "问题里还没有可以检索的词元", "en": "The question has no token to search for yet"},
+    "retrieval.tokens.more": {"zh": "……另有 {n} 个", "en": "… and {n} more"},
+    "retrieval.plot.scores": {"zh": "各段的 BM25 得分(彩色:前 {k} 段)", "en": "BM25 scores (coloured: the top {k})"},
+    "retrieval.axis.score": {"zh": "BM25 得分", "en": "BM25 score"},
+    "retrieval.nothing": {"zh": "没有段落含有问题里的词元", "en": "No passage holds a token of the question"},
+    "retrieval.prompt.label": {"zh": "增强后的提示(点击资料标题可打开它的主题):",
+                               "en": "The augmented prompt (click a passage's title to open its topic):"},
+    "retrieval.prompt.instruction": {
+        "zh": "根据以下资料回答问题。只使用资料里的内容，并用 [编号] 注明依据；资料里没有答案时，就说不知道。",
+        "en": "Answer the question using the context below. Use only what the context says and cite the "
+              "[number] of each passage you use; if the context does not hold the answer, say you do not know.",
+    },
+    "retrieval.prompt.context": {"zh": "资料：", "en": "Context:"},
+    "retrieval.prompt.none": {"zh": "（没有检索到资料）", "en": "(nothing was retrieved)"},
+    "retrieval.prompt.question": {"zh": "问题：{question}", "en": "Question: {question}"},
+    "retrieval.prompt.answer": {"zh": "回答：", "en": "Answer:"},
+    "retrieval.summary": {
+        "zh": "最相关:{label}(BM25 {score:.2f});前 {k} 段共 {chars} 字放进提示",
+        "en": "Best match: {label} (BM25 {score:.2f}); the top {k} passages, {chars} characters, go into the prompt",
+    },
+    "retrieval.summary.none": {
+        "zh": "没有段落含有问题里的词元:提示里没有资料,模型只能凭记忆回答",
+        "en": "No passage holds a token of the question: the prompt has no context and the model must answer from memory",
+    },
+    "retrieval.summary.empty": {"zh": "输入一个问题,看检索找到哪些段落", "en": "Type a question to see which passages it retrieves"},
+    "retrieval.detail": {
+        "zh": "索引:{pages} 个页面切成 {passages} 段(每段约 {chunk} 字,重叠 {overlap} 字);k1 = {k1:.2f},b = {b:.2f}",
+        "en": "Index: {pages} pages in {passages} passages (~{chunk} characters, {overlap} overlap); "
+              "k1 = {k1:.2f}, b = {b:.2f}",
+    },
     # -- retrieval demo --
     "summarizer.title": {"zh": "摘要演示:TextRank 抽取式摘要", "en": "Summarizer demo: extractive TextRank"},
     "summarizer.plot.graph": {"zh": "句子相似度图", "en": "Sentence-similarity graph"},

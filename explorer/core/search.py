@@ -237,11 +237,23 @@ class SearchIndex:
         frequency = len(self._posting(term))
         return math.log(1 + (len(self.passages) - frequency + 0.5) / (frequency + 0.5))
 
-    def _bm25(self, terms: Iterable[str], lang: str | None) -> tuple[dict[int, float], dict[int, list[str]]]:
-        """BM25 score of every passage holding a query term, and which terms each one holds."""
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold ``term`` (n in the IDF)."""
+        return len(self._posting(term))
+
+    def idf(self, term: str) -> float:
+        """ln(1 + (N − n + 0.5)/(n + 0.5)): N passages, n of them holding ``term``."""
+        return self._idf(term)
+
+    def _bm25(self, terms: Iterable[str], lang: str | None, k1: float | None = None,
+              b: float | None = None) -> tuple[dict[int, float], dict[int, list[str]]]:
+        """BM25 score of every passage holding a query term, and which terms each one holds
+        (``k1`` and ``b`` default to the index's own)."""
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, list[str]] = defaultdict(list)
-        passages, lengths, k1, b, average = self.passages, self._lengths, self.k1, self.b, self._average
+        passages, lengths, average = self.passages, self._lengths, self._average
+        k1 = self.k1 if k1 is None else k1
+        b = self.b if b is None else b
         for term in dict.fromkeys(terms):
             idf = self._idf(term)
             for number, count in self._posting(term):
@@ -251,9 +263,11 @@ class SearchIndex:
                     matched[number].append(term)
         return scores, matched
 
-    def score_passages(self, query: str, k: int = 5, lang: str | None = None) -> list[tuple[Passage, float]]:
-        """The ``k`` best passages for ``query`` with their BM25 scores, best first."""
-        scores, _ = self._bm25(tokens(query), lang)
+    def score_passages(self, query: str, k: int = 5, lang: str | None = None, k1: float | None = None,
+                       b: float | None = None) -> list[tuple[Passage, float]]:
+        """The ``k`` best passages for ``query`` with their BM25 scores, best first; ``k1`` and
+        ``b`` override the index's own for this query (the retrieval demo's sliders)."""
+        scores, _ = self._bm25(tokens(query), lang, k1, b)
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
         return [(self.passages[number], score) for number, score in best]
 

@@ -22,6 +22,7 @@ from explorer.qt.demos.hmm_demo import HmmDemo
 from explorer.qt.demos.learning_rate import LearningRateDemo
 from explorer.qt.demos.quantization_demo import QuantizationDemo
 from explorer.qt.demos.sampling_demo import SamplingDemo
+from explorer.qt.demos.retrieval_demo import RetrievalDemo
 # -- retrieval imports --
 from explorer.core import textrank
 from explorer.qt.demos.summarizer_demo import SummarizerDemo
@@ -59,6 +60,7 @@ REGISTRY: dict[str, DemoEntry] = {
     "quantization": DemoEntry("quantization", QuantizationDemo, quantization.PARAMS, "quant.title"),
     "sampling": DemoEntry("sampling", SamplingDemo, sampling.PARAMS, "sampling.title"),
     "dpo": DemoEntry("dpo", DpoDemo, dpo.PARAMS, "dpo.title"),
+    "retrieval": DemoEntry("retrieval", RetrievalDemo, RetrievalDemo.SPECS, "retrieval.title"),
     # -- retrieval demo --
     "summarizer": DemoEntry("summarizer", SummarizerDemo, textrank.PARAMS, "summarizer.title"),
     # -- summarizer demo --
