@@ -556,7 +556,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Index: {pages} pages in {passages} passages (~{chunk} characters, {overlap} overlap); "
               "k1 = {k1:.2f}, b = {b:.2f}",
     },
-    # -- retrieval demo --
     "summarizer.title": {"zh": "摘要演示:TextRank 抽取式摘要", "en": "Summarizer demo: extractive TextRank"},
     "summarizer.plot.graph": {"zh": "句子相似度图", "en": "Sentence-similarity graph"},
     "summarizer.plot.scores": {"zh": "各句的 PageRank 得分", "en": "PageRank score of each sentence"},
@@ -594,7 +593,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "summarizer.placeholder": {"zh": "在这里输入或粘贴一段文字……", "en": "Type or paste a text here…"},
     "summarizer.browser": {"zh": "原文,摘要句加粗", "en": "The text, summary sentences in bold"},
-    # -- summarizer demo --
     "consistency.title": {"zh": "一致性演示:重复回答有多相似", "en": "Consistency demo: how alike are repeated answers?"},
     "consistency.plot.similarity": {"zh": "两两相似度(TF-IDF 余弦)", "en": "Similarity (TF-IDF cosine)"},
     "consistency.plot.scores": {"zh": "一致性得分", "en": "Consistency score"},
@@ -649,7 +647,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "With the same seeds the {n} samples agree {low:.2f} at T = {t_low:g} and {high:.2f} at T = {t_high:g}: "
               "the hotter, the more they scatter. Agreement is not correctness: cool samples can agree on a wrong answer.",
     },
-    # -- consistency demo --
     "prompt.title": {"zh": "提示构建器", "en": "Prompt builder"},
     "prompt.part.role": {"zh": "角色", "en": "Role"},
     "prompt.part.task": {"zh": "任务", "en": "Task"},
@@ -704,7 +701,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "prompt.restore.tip": {"zh": "把所有字段改回当前预设的文字", "en": "Put every field back to the current preset's text"},
     "prompt.clear": {"zh": "清空字段", "en": "Clear fields"},
     "prompt.clear.tip": {"zh": "清空所有字段，从头写一个提示", "en": "Empty every field and write a prompt from scratch"},
-    # -- prompt-builder demo --
     "pipeline.title": {"zh": "流水线：用 | 串起提示、模型和解析器", "en": "Pipeline: prompt | model | parser"},
     "pipeline.template": {"zh": "模板", "en": "Template"},
     "pipeline.inputs": {"zh": "输入（每行一个）", "en": "Inputs (one per line)"},
@@ -790,7 +786,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "真正的解析器只按英文逗号切分，演示里也按“，”和“、”切分",
         "en": "the real parser splits at ASCII commas only; the demo also splits at ， and 、",
     },
-    # -- pipeline demo --
     "stdlib.title": {"zh": "Python 标准库：每个模块跑一个例子", "en": "Python standard library: one example per module"},
     "stdlib.summary": {"zh": "{module} 模块：{text}", "en": "{module}: {text}"},
     "stdlib.summary.from": {"zh": "{module}（模块没有文档字符串，这是 {source} 的）：{text}",
@@ -840,7 +835,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "stdlib.gc.capped": {"zh": "{n} 太大，演示最多用 {limit} 个", "en": "{n} is too many; the demo uses at most {limit}"},
     "stdlib.timeit.rounds": {"zh": "机器正忙：只来得及计时 {rounds} 轮（不是 {repeat} 轮）",
                              "en": "the machine is busy: only {rounds} of {repeat} rounds fitted in the time"},
-    # -- stdlib demo --
 }
 
 

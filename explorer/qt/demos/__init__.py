@@ -9,35 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from explorer.core import consistency, pipeline, prompt_builder, retrieval, stdlib_examples, textrank
 from explorer.core.params import ParamSpec
 from explorer.core.sims import (arena, distillation, dpo, early_stopping, gradient_descent, hmm, minibatch,
                                 quantization, sampling)
 from explorer.qt.demos.arena_demo import ArenaDemo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.batch_size import BatchSizeDemo
-from explorer.qt.demos.dpo_demo import DpoDemo
+from explorer.qt.demos.consistency_demo import ConsistencyDemo
 from explorer.qt.demos.distillation_demo import DistillationDemo
+from explorer.qt.demos.dpo_demo import DpoDemo
 from explorer.qt.demos.epochs import EpochsDemo
 from explorer.qt.demos.hmm_demo import HmmDemo
 from explorer.qt.demos.learning_rate import LearningRateDemo
-from explorer.qt.demos.quantization_demo import QuantizationDemo
-from explorer.qt.demos.sampling_demo import SamplingDemo
-from explorer.qt.demos.retrieval_demo import RetrievalDemo
-# -- retrieval imports --
-from explorer.core import textrank
-from explorer.qt.demos.summarizer_demo import SummarizerDemo
-# -- summarizer imports --
-from explorer.core import consistency
-from explorer.qt.demos.consistency_demo import ConsistencyDemo
-# -- consistency imports --
-from explorer.core import prompt_builder
-from explorer.qt.demos.prompt_builder_demo import PromptBuilderDemo
-# -- prompt-builder imports --
 from explorer.qt.demos.pipeline_demo import PipelineDemo
-# -- pipeline imports --
-from explorer.core import stdlib_examples
+from explorer.qt.demos.prompt_builder_demo import PromptBuilderDemo
+from explorer.qt.demos.quantization_demo import QuantizationDemo
+from explorer.qt.demos.retrieval_demo import RetrievalDemo
+from explorer.qt.demos.sampling_demo import SamplingDemo
 from explorer.qt.demos.stdlib_demo import StdlibDemo
-# -- stdlib imports --
+from explorer.qt.demos.summarizer_demo import SummarizerDemo
 
 
 @dataclass(frozen=True)
@@ -60,18 +51,12 @@ REGISTRY: dict[str, DemoEntry] = {
     "quantization": DemoEntry("quantization", QuantizationDemo, quantization.PARAMS, "quant.title"),
     "sampling": DemoEntry("sampling", SamplingDemo, sampling.PARAMS, "sampling.title"),
     "dpo": DemoEntry("dpo", DpoDemo, dpo.PARAMS, "dpo.title"),
-    "retrieval": DemoEntry("retrieval", RetrievalDemo, RetrievalDemo.SPECS, "retrieval.title"),
-    # -- retrieval demo --
+    "retrieval": DemoEntry("retrieval", RetrievalDemo, retrieval.PARAMS, "retrieval.title"),
     "summarizer": DemoEntry("summarizer", SummarizerDemo, textrank.PARAMS, "summarizer.title"),
-    # -- summarizer demo --
     "consistency": DemoEntry("consistency", ConsistencyDemo, consistency.PARAMS, "consistency.title"),
-    # -- consistency demo --
     "prompt-builder": DemoEntry("prompt-builder", PromptBuilderDemo, prompt_builder.PARAMS, "prompt.title"),
-    # -- prompt-builder demo --
-    "pipeline": DemoEntry("pipeline", PipelineDemo, PipelineDemo.SPECS, "pipeline.title"),
-    # -- pipeline demo --
+    "pipeline": DemoEntry("pipeline", PipelineDemo, pipeline.PARAMS, "pipeline.title"),
     "stdlib": DemoEntry("stdlib", StdlibDemo, stdlib_examples.PARAMS, "stdlib.title"),
-    # -- stdlib demo --
 }
 
 
