@@ -244,87 +244,9 @@ def preset_text(question: str, lang: str) -> str:
 
 
 # -- sampling from the n-gram model -----------------------------------------------------------
-class FastSampler:
-    """Draws from an :class:`~explorer.core.ngram.NgramModel` exactly as its ``stream`` does.
-
-    ``NgramModel.distribution`` walks the whole vocabulary in Python for every new context
-    (a couple of milliseconds); here each level's discounted counts are kept as index and value
-    arrays, and the interpolation is the same arithmetic in the same order, so the probabilities
-    are equal to the last bit and so are the draws for a seed.
-    """
-
-    def __init__(self, model: ngram.NgramModel):
-        self.model = model
-        self.size = len(model.vocabulary)
-        self.index = {word: number for number, word in enumerate(model.vocabulary)}
-        self.end = self.index.get(ngram.END, -1)
-        self._levels: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, int, int] | None] = {}
-        self._unigram = self._interpolate(np.full(self.size, 1.0 / self.size), ())
-
-    def _level(self, context: tuple[str, ...]):
-        if context not in self._levels:
-            counts = self.model.counts[len(context)].get(context)
-            if not counts:
-                self._levels[context] = None
-            else:
-                where = np.fromiter((self.index[word] for word in counts), dtype=np.intp, count=len(counts))
-                seen = np.maximum(np.fromiter(counts.values(), dtype=float, count=len(counts)) - ngram.DISCOUNT, 0.0)
-                self._levels[context] = (where, seen, sum(counts.values()), len(counts))
-        return self._levels[context]
-
-    def _interpolate(self, lower: np.ndarray, context: tuple[str, ...]) -> np.ndarray:
-        level = self._level(context)
-        if level is None:
-            return lower
-        where, values, total, types = level
-        seen = np.zeros(self.size)
-        seen[where] = values
-        return seen / total + (ngram.DISCOUNT * types / total) * lower
-
-    def distribution(self, context: Sequence[str]) -> np.ndarray:
-        """Equal to ``model.distribution(context)``."""
-        order = self.model.order
-        if order == 1:
-            return self._unigram
-        history = tuple(([ngram.START] * (order - 1) + list(context))[-(order - 1):])
-        probabilities = self._unigram
-        for n in range(1, order):
-            probabilities = self._interpolate(probabilities, history[len(history) - n:])
-        return probabilities
-
-    def tokens(self, prompt: str, max_tokens: int, temperature: float, seed: int) -> list[str]:
-        """The tokens ``model.stream(prompt, max_tokens, temperature, 0, seed)`` yields."""
-        rng = np.random.default_rng(seed)
-        context = ngram.tokenize(prompt, self.model.lang)
-        out: list[str] = []
-        vocabulary = self.model.vocabulary
-        for _ in range(max_tokens):
-            probabilities = self.distribution(context)
-            if temperature <= 1e-3:
-                choice = int(np.argmax(probabilities))
-            else:
-                weights = probabilities ** (1.0 / temperature) if temperature != 1.0 else probabilities.copy()
-                # What Generator.choice(n, p=weights / weights.sum()) does with one uniform number.
-                cdf = (weights / weights.sum()).cumsum()
-                cdf /= cdf[-1]
-                choice = int(cdf.searchsorted(rng.random(), side="right"))
-            if choice == self.end:
-                break
-            word = vocabulary[choice]
-            context.append(word)
-            out.append(word)
-        return out
-
-
-@lru_cache(maxsize=2)
-def sampler_for(lang: str) -> FastSampler:
-    """The sampler over the explorer's own n-gram model in ``lang`` (trained at first use)."""
-    return FastSampler(ngram.model_for(lang))
-
-
 @lru_cache(maxsize=8192)
 def _sample(lang: str, prompt: str, temperature: float, seed: int) -> str:
-    return ngram.detokenize(sampler_for(lang).tokens(prompt, MAX_TOKENS, temperature, seed), lang)
+    return ngram.model_for(lang).generate(prompt, MAX_TOKENS, temperature, 0, seed)
 
 
 def sample_seed(seed: int, index: int) -> int:

@@ -27,6 +27,7 @@ import numpy as np
 
 DISCOUNT = 0.75
 ORDER = 3
+LEVEL_CACHE = 4096  # back-off vectors kept per model (a few tens of MB at most)
 START, END = "<s>", "</s>"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _ZH_TOKEN = re.compile(rf"[{_HAN}]|[A-Za-z]+|[0-9]+(?:\.[0-9]+)?|[，。！？；：、“”（）()]")
@@ -86,26 +87,36 @@ class NgramModel:
 
     def __post_init__(self) -> None:
         self._index = {word: n for n, word in enumerate(self.vocabulary)}
-        self._cache: dict[tuple[str, ...], np.ndarray] = {}
+        self._levels: dict[tuple[str, ...], np.ndarray] = {}
 
     def distribution(self, context: Sequence[str]) -> np.ndarray:
         """P(w | the last order−1 tokens of ``context``) over ``vocabulary`` (sums to 1)."""
         history = tuple(([START] * (self.order - 1) + list(context))[-(self.order - 1):]) if self.order > 1 else ()
-        cached = self._cache.get(history)
+        return self._level(self.order - 1, history)
+
+    def _level(self, n: int, suffix: tuple[str, ...]) -> np.ndarray:
+        """P after the back-off levels 0 … n for a history ending in ``suffix`` (its last n tokens).
+
+        Each level's result depends only on its own suffix, so it is cached by it: the unigram
+        level is computed once, and a new history costs only its (short) bigram and trigram
+        counts rather than a loop over the whole vocabulary. Typing a prompt stays within a frame.
+        """
+        cached = self._levels.get(suffix)
         if cached is not None:
             return cached
-        probabilities = np.full(len(self.vocabulary), 1.0 / len(self.vocabulary))
-        for n in range(self.order):
-            context_counts = self.counts[n].get(history[len(history) - n:] if n else ())
-            if not context_counts:
-                continue
+        lower = self._level(n - 1, suffix[1:]) if n else np.full(len(self.vocabulary), 1.0 / len(self.vocabulary))
+        context_counts = self.counts[n].get(suffix)
+        if not context_counts:
+            probabilities = lower
+        else:
             total = sum(context_counts.values())
             seen = np.zeros(len(self.vocabulary))
             for word, count in context_counts.items():
                 seen[self._index[word]] = max(count - DISCOUNT, 0.0)
-            probabilities = seen / total + (DISCOUNT * len(context_counts) / total) * probabilities
-        if len(self._cache) < 50_000:
-            self._cache[history] = probabilities
+            probabilities = seen / total + (DISCOUNT * len(context_counts) / total) * lower
+        if len(self._levels) >= LEVEL_CACHE:
+            self._levels.pop(next(iter(self._levels)))
+        self._levels[suffix] = probabilities
         return probabilities
 
     def stream(self, prompt: str, max_tokens: int = 30, temperature: float = 1.0, top_k: int = 0,
@@ -121,7 +132,11 @@ class NgramModel:
                 weights = probabilities ** (1.0 / temperature) if temperature != 1.0 else probabilities.copy()
                 if 0 < top_k < len(weights):
                     weights[np.argsort(weights)[:-top_k]] = 0.0
-                choice = int(rng.choice(len(weights), p=weights / weights.sum()))
+                # One uniform draw against the cumulative distribution: what Generator.choice
+                # does with p, without its checks over the whole vocabulary.
+                cumulative = (weights / weights.sum()).cumsum()
+                cumulative /= cumulative[-1]
+                choice = int(cumulative.searchsorted(rng.random(), side="right"))
             word = self.vocabulary[choice]
             if word == END:
                 return

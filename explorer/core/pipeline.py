@@ -34,10 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-import numpy as np
-
 from explorer.core.i18n import tr
-from explorer.core.ngram import DISCOUNT, START, NgramModel, detokenize, model_for, tokenize
+from explorer.core.ngram import detokenize, model_for, tokenize
 from explorer.core.params import ParamSpec
 
 MAX_BATCH = 8  # inputs a batch runs at most (one column each in the demo)
@@ -323,67 +321,11 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
     return _VARIABLE.sub(replace, template)
 
 
-LEVEL_CACHE = 4096  # back-off vectors kept per model (a few tens of MB at most)
-
-
-class LevelCachedModel(NgramModel):
-    """The n-gram model of :func:`explorer.core.ngram.model_for` with the same counts and the same
-    arithmetic, but with every back-off level's result cached by its own context.
-
-    ``NgramModel.distribution`` caches whole histories; a history it has not seen is computed
-    from the unigram level up, a loop over the whole vocabulary (1–2 ms). The result after level
-    n depends only on the last n tokens, so here it is cached by them: the unigram level is
-    computed once, and a new history costs only its rarer bigram and trigram counts. Typing a
-    prompt then stays within a frame. The probabilities are bit for bit those of the original.
-    """
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self._levels: dict[tuple[str, ...], np.ndarray] = {}
-
-    @classmethod
-    def of(cls, model: NgramModel) -> "LevelCachedModel":
-        return cls(model.lang, model.order, model.counts, model.vocabulary)
-
-    def distribution(self, context: Sequence[str]) -> np.ndarray:
-        history = tuple(([START] * (self.order - 1) + list(context))[-(self.order - 1):]) if self.order > 1 else ()
-        return self._level(self.order - 1, history)
-
-    def _level(self, n: int, suffix: tuple[str, ...]) -> np.ndarray:
-        """P after back-off levels 0..n for a history ending in ``suffix`` (its last n tokens)."""
-        cached = self._levels.get(suffix)
-        if cached is not None:
-            return cached
-        if n == 0:
-            lower = np.full(len(self.vocabulary), 1.0 / len(self.vocabulary))
-        else:
-            lower = self._level(n - 1, suffix[1:])
-        context_counts = self.counts[n].get(suffix)
-        if not context_counts:
-            probabilities = lower
-        else:
-            total = sum(context_counts.values())
-            seen = np.zeros(len(self.vocabulary))
-            for word, count in context_counts.items():
-                seen[self._index[word]] = max(count - DISCOUNT, 0.0)
-            probabilities = seen / total + (DISCOUNT * len(context_counts) / total) * lower
-        if len(self._levels) >= LEVEL_CACHE:
-            self._levels.pop(next(iter(self._levels)))
-        self._levels[suffix] = probabilities
-        return probabilities
-
-
-@lru_cache(maxsize=4)
-def fast_model(lang: str) -> LevelCachedModel:
-    """:func:`model_for` ``lang`` with per-level caching (shares its counts; trained once)."""
-    return LevelCachedModel.of(model_for(lang))
-
-
 @lru_cache(maxsize=2048)
 def _completion(lang: str, tail: tuple[str, ...], max_tokens: int, temperature: float, seed: int) -> tuple[str, ...]:
     """The model's tokens after a prompt ending in ``tail``: the n-gram model looks at the last
     order − 1 tokens only, so prompts with the same tail continue alike and share this cache."""
-    return tuple(fast_model(lang).stream(detokenize(list(tail), lang), max_tokens, temperature, 0, seed))
+    return tuple(model_for(lang).stream(detokenize(list(tail), lang), max_tokens, temperature, 0, seed))
 
 
 class LocalModel(Runnable):

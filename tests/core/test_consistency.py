@@ -90,18 +90,6 @@ def test_presets_agree_when_the_fact_is_known_and_scatter_when_made_up(lang):
     assert "悉尼" in capital.answers[int(np.argmin(capital.scores))] or "Sydney" in capital.answers[int(np.argmin(capital.scores))]
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_fast_sampler_draws_what_the_model_draws(lang):
-    sampler = consistency.sampler_for(lang)
-    model = ngram.model_for(lang)
-    for context in ([], ngram.tokenize(consistency.QUESTIONS["capital"].prompt[lang], lang), ["zzz", "qqq"]):
-        assert np.array_equal(sampler.distribution(context), model.distribution(context))
-    prompt = consistency.QUESTIONS["birth"].prompt[lang]
-    for temperature in (0.1, 1.0, 2.0):
-        for seed in (0, 3):
-            assert sampler.tokens(prompt, 20, temperature, seed) == list(model.stream(prompt, 20, temperature, 0, seed))
-
-
 def test_sampled_answers_are_deterministic_for_a_seed():
     first = consistency.sample_answers("en", "paper", 8, 1.3, 42)
     consistency._sample.cache_clear()

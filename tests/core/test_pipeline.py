@@ -2,7 +2,6 @@
 skipped, a type mismatch names its block, the model is deterministic for a seed, and the
 LangChain code follows the chain."""
 
-import numpy as np
 import pytest
 
 from explorer.core import pipeline
@@ -215,13 +214,10 @@ def test_the_first_sentence_code_does_what_the_demo_does():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_local_model_is_the_ngram_model(lang):
-    """The level-cached model gives the n-gram model's probabilities and text, bit for bit."""
+    """The chain's model block writes what the n-gram model writes for the same settings."""
     from explorer.core.ngram import model_for
 
-    original, fast = model_for(lang), pipeline.fast_model(lang)
-    assert fast.vocabulary is original.vocabulary
-    for context in ([], ["the"], ["学", "习"], ["learning", "rate"], ["unknown", "words"], ["，", "的"]):
-        assert np.array_equal(fast.distribution(context), original.distribution(context))
+    original = model_for(lang)
     template = PromptTemplate(pipeline.TEMPLATES["explain"][lang])
     for line in pipeline.EXAMPLE_INPUTS["explain"][lang]:
         prompt = template.invoke({"topic": line})
