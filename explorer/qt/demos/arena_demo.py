@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import arena
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, status_label, style_plot
+from explorer.qt.demos.plotting import legend_brush, style_plot
 
 CHECKPOINTS_PER_SECOND = 20.0
 NAMES = "ABCDEFGHIJ"
@@ -38,10 +38,7 @@ class ArenaDemo(DemoWidget):
         self.result: arena.Arena | None = None
         self.playback = Playback(self, 1, CHECKPOINTS_PER_SECOND, "arena.step", self._progress)
         self.playback.position_changed.connect(self._show)
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
         self.history_plot = self.plots.addPlot(row=0, col=0)

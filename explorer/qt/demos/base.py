@@ -19,7 +19,7 @@ from explorer.core.params import ParamSpec, ParamValue, resolve
 from explorer.qt.accessibility import name_widgets
 from explorer.qt.demos.controls import ParamControl, make_control
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import scale_plot_text
+from explorer.qt.demos.plotting import scale_plot_text, status_label
 from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import current_theme
 
@@ -72,6 +72,14 @@ class DemoWidget(QWidget):
         self._scale_plots()
 
     # -- for subclasses -------------------------------------------------------------------
+    def add_status_labels(self, layout: QVBoxLayout, detail_lines: int = 2) -> None:
+        """The bold summary line (what screen readers are told the plot shows, ``SUMMARY_LABEL``
+        "summary") and a detail line under it, as ``summary_label`` and ``detail_label``."""
+        self.summary_label = status_label("summary", bold=True)
+        self.detail_label = status_label("detail", lines=detail_lines)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.detail_label)
+
     def build_view(self, layout: QVBoxLayout) -> None:
         """Add the plots (above the parameter controls)."""
 

@@ -140,10 +140,7 @@ class ConsistencyDemo(DemoWidget):
         self._shown_n: int | None = None
         self._setting_text = False
         theme = self.theme
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(330)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import distillation
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import legend_brush, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import legend_brush, steady_top, style_plot
 
 BAR_WIDTH = 0.38
 
@@ -31,10 +31,7 @@ class DistillationDemo(DemoWidget):
 
     def build_view(self, layout: QVBoxLayout) -> None:
         self.result: distillation.Distillation | None = None
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
         self.teacher_plot = self.plots.addPlot(row=0, col=0, colspan=2)

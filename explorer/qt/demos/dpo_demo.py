@@ -22,7 +22,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import dpo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import legend_brush, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 RUN_SECONDS = 8.0  # a run plays in about this long at 1×
@@ -50,11 +50,8 @@ class DpoDemo(DemoWidget):
         self._pair: tuple[int, int] | None = None
         self.playback = Playback(self, 1, 10.0, "dpo.step", self._progress)
         self.playback.position_changed.connect(self._show)
-        self.summary_label = status_label("summary", bold=True)
         # The rewards, then a note on what the step shows; large text (projector) needs a line more.
-        self.detail_label = status_label("detail", lines=3 if self.theme.scale <= 1 else 4)
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout, detail_lines=3 if self.theme.scale <= 1 else 4)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(360)

@@ -26,7 +26,6 @@ from explorer.core import pipeline
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import status_label
 
 TOKENS_PER_SECOND = 25.0  # 40 ms per token at 1×
 MODES = ("invoke", "batch", "stream")
@@ -61,10 +60,7 @@ class PipelineDemo(DemoWidget):
         self.playback = Playback(self, 0, TOKENS_PER_SECOND, "pipeline.step", self._progress)
         self.playback.position_changed.connect(self._position_changed)
 
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
 
         texts = QGridLayout()
         texts.setHorizontalSpacing(8)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import quantization
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import log_ticks, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import log_ticks, steady_top, style_plot
 
 BINS = 120
 
@@ -32,10 +32,7 @@ class QuantizationDemo(DemoWidget):
 
     def build_view(self, layout: QVBoxLayout) -> None:
         self.experiment: quantization.Experiment | None = None
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
         self.histogram_plot = self.plots.addPlot(row=0, col=0, colspan=2)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import sampling
 from explorer.qt.demos.base import PLOT_TEXT_RATIO, DemoWidget
-from explorer.qt.demos.plotting import status_label, style_plot
+from explorer.qt.demos.plotting import style_plot
 
 SHOWN = 12  # candidates with a row of their own; the rest share the "other" row
 ROWS = SHOWN + 1
@@ -42,10 +42,7 @@ class SamplingDemo(DemoWidget):
         self.counts: np.ndarray | None = None
         self.sampled = False
         self._ticks_key: tuple | None = None
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(360)
         # The prompt spans both plots: as a plot title it would hold the first plot at its width.

@@ -69,10 +69,7 @@ class SummarizerDemo(DemoWidget):
         self._spans: dict[int, tuple[int, int]] | None = None  # each sentence's place in the browser
         self._score_top: float | None = None
         self._sentences_shown: int | None = None
-        self.summary_label = status_label("summary", bold=True)
-        self.detail_label = status_label("detail")
-        layout.addWidget(self.summary_label)
-        layout.addWidget(self.detail_label)
+        self.add_status_labels(layout)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(230)
