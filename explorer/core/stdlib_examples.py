@@ -27,6 +27,10 @@ are real functions in this module written exactly as the example shows them; :fu
 points their line numbers and file name at the shown code, so tracebacks and the debugger quote
 the example's lines, even in a frozen app that has no source files.
 
+Each example's program is written once, with ``{1}``, ``{2}`` … where its comments (and the odd
+word it prints) go; :func:`_code` fills in each language's texts, so both languages show the same
+program on the same lines.
+
 Sources: the Python Standard Library reference (https://docs.python.org/3/library/) for every
 module; PEP 393 for the sizes ``sys.getsizeof`` reports for strings; PEP 484 (annotations are not
 checked at run time); PEP 557 (data classes).
@@ -40,6 +44,7 @@ import inspect
 import io
 import linecache
 import os
+import re
 import sys
 import time
 import types
@@ -200,8 +205,22 @@ def _spec(key: str, zh: str, en: str, default_zh: str, default_en: str, multilin
     return InputSpec(key, {"zh": zh, "en": en}, {"zh": default_zh, "en": default_en}, multiline)
 
 
-def _code(zh: str, en: str) -> dict[str, str]:
-    return {"zh": zh.strip("\n"), "en": en.strip("\n")}
+def _code(source: str, *, zh: tuple[str, ...], en: tuple[str, ...], **fixed: object) -> dict[str, str]:
+    """The shown code per language, from one program written once.
+
+    ``{1}``, ``{2}`` … in ``source`` stand for the first, second … text of each language (the
+    comments, and the odd word the program prints); every text is used. ``$name`` for a name in
+    ``fixed`` is filled in here, the same in both languages; any other ``$name`` is an input, filled
+    in at each run.
+    """
+    source = Template(source.strip("\n")).safe_substitute(fixed)
+    placeholders = sorted({int(number) for number in re.findall(r"\{(\d+)\}", source)})
+    if len(zh) != len(en) or placeholders != list(range(1, len(zh) + 1)):
+        raise ValueError(f"placeholders {placeholders} do not match {len(zh)} zh and {len(en)} en texts")
+    code = {}
+    for lang, texts in (("zh", zh), ("en", en)):
+        code[lang] = re.sub(r"\{(\d+)\}", lambda match: texts[int(match[1]) - 1], source)
+    return code
 
 
 def _as_shown(function: Callable, run: _Run, **names: object) -> Callable:
@@ -248,25 +267,20 @@ SHLEX = Example(
 import shlex
 
 text = $text
-# str.split 只看空白：引号被当成普通字符
+# {1}
 print(text.split())
-# shlex.split 按 shell 的规则：引号里的空格不切开
+# {2}
 words = shlex.split(text)
 print(words)
-# 反过来，把参数列表拼回一行命令（需要时加引号）
+# {3}
 print(shlex.join(words))
-''', '''
-import shlex
-
-text = $text
-# str.split only looks at white space: quotes are ordinary characters
-print(text.split())
-# shlex.split follows shell rules: a space inside quotes does not split
-words = shlex.split(text)
-print(words)
-# and back: join the arguments into one command line, quoting where needed
-print(shlex.join(words))
-'''),
+''',
+          zh=("str.split 只看空白：引号被当成普通字符",
+              "shlex.split 按 shell 的规则：引号里的空格不切开",
+              "反过来，把参数列表拼回一行命令（需要时加引号）"),
+          en=("str.split only looks at white space: quotes are ordinary characters",
+              "shlex.split follows shell rules: a space inside quotes does not split",
+              "and back: join the arguments into one command line, quoting where needed")),
     _run_shlex, main="split")
 
 
@@ -306,23 +320,19 @@ TKINTER = Example(
 import tkinter
 
 items = $items
-# Tcl() 启动一个不带 Tk 的 Tcl 解释器：不打开窗口
-# （演示里的这个解释器不读 ~/.Tk.tcl 这类个人启动文件）
+# {1}
+# {2}
 tcl = tkinter.Tcl()
 print(tkinter.TclVersion, tkinter.TkVersion)
-# Tcl 自己的列表语法：{花括号} 和 "引号" 把几个词括成一项
+# {3}
 print(tcl.splitlist(items))
-''', '''
-import tkinter
-
-items = $items
-# Tcl() starts a Tcl interpreter without Tk: no window opens
-# (the demo's interpreter skips personal start-up files such as ~/.Tk.tcl)
-tcl = tkinter.Tcl()
-print(tkinter.TclVersion, tkinter.TkVersion)
-# Tcl's own list syntax: {braces} and "quotes" group words into one item
-print(tcl.splitlist(items))
-'''),
+''',
+          zh=("Tcl() 启动一个不带 Tk 的 Tcl 解释器：不打开窗口",
+              "（演示里的这个解释器不读 ~/.Tk.tcl 这类个人启动文件）",
+              'Tcl 自己的列表语法：{花括号} 和 "引号" 把几个词括成一项'),
+          en=("Tcl() starts a Tcl interpreter without Tk: no window opens",
+              "(the demo's interpreter skips personal start-up files such as ~/.Tk.tcl)",
+              'Tcl\'s own list syntax: {braces} and "quotes" group words into one item')),
     _run_tkinter, main="Tk")
 
 
@@ -360,25 +370,17 @@ import typing
 def double(x: int) -> int:
     return x * 2
 
-# 输入是整数就变成 int，是别的数就变成 float，否则保持 str
+# {1}
 value = $value
 print(typing.get_type_hints(double))
 print(isinstance(value, int))
-# 运行时没有人检查注解：str 也照样“乘 2”
+# {2}
 print(repr(double(value)))
-''', '''
-import typing
-
-def double(x: int) -> int:
-    return x * 2
-
-# the input becomes an int if it is a whole number, a float if it is another number, else a str
-value = $value
-print(typing.get_type_hints(double))
-print(isinstance(value, int))
-# nothing checks the annotation at run time: a str is "doubled" too
-print(repr(double(value)))
-'''),
+''',
+          zh=("输入是整数就变成 int，是别的数就变成 float，否则保持 str",
+              "运行时没有人检查注解：str 也照样“乘 2”"),
+          en=("the input becomes an int if it is a whole number, a float if it is another number, else a str",
+              'nothing checks the annotation at run time: a str is "doubled" too')),
     _run_typing, main="get_type_hints")
 
 
@@ -408,23 +410,16 @@ import pydoc
 def area(width, height):
     return width * height
 
-# 输入的文字就是 area 的文档字符串
+# {1}
 area.__doc__ = $doc
 print(pydoc.plaintext.document(area))
-# 第一行是概要，空一行之后是正文
+# {2}
 print(pydoc.splitdoc(area.__doc__))
-''', '''
-import pydoc
-
-def area(width, height):
-    return width * height
-
-# the typed text is area's docstring
-area.__doc__ = $doc
-print(pydoc.plaintext.document(area))
-# the first line is the synopsis; the body follows a blank line
-print(pydoc.splitdoc(area.__doc__))
-'''),
+''',
+          zh=("输入的文字就是 area 的文档字符串",
+              "第一行是概要，空一行之后是正文"),
+          en=("the typed text is area's docstring",
+              "the first line is the synopsis; the body follows a blank line")),
     _run_pydoc, main="help")
 
 
@@ -455,16 +450,19 @@ def _run_doctest(run: _Run) -> None:
     run.print(report.getvalue().rstrip("\n"))
 
 
-def _doctest_code(intro: str, doc: str, note: str) -> str:
-    return f'''
+DOCTEST = Example(
+    "doctest",
+    (_spec("first", "mean([2, 4, 9]) 的预期输出", "Expected output of mean([2, 4, 9])", "5.0", "5.0"),
+     _spec("second", "max([2, 4, 9]) 的预期输出", "Expected output of max([2, 4, 9])", "9", "9")),
+    _code('''
 import doctest
 
 def mean(xs):
-    """{doc}
+    """{1}
 
-    >>> {DOCTEST_SOURCES[0]}
+    >>> $first_source
     $first_shown
-    >>> {DOCTEST_SOURCES[1]}
+    >>> $second_source
     $second_shown
     """
     total = 0
@@ -472,22 +470,17 @@ def mean(xs):
         total += x
     return total / len(xs)
 
-# {intro}
-# {note}
-doctest.run_docstring_examples(mean, {{"mean": mean}}, verbose=True)
-'''
-
-
-DOCTEST = Example(
-    "doctest",
-    (_spec("first", "mean([2, 4, 9]) 的预期输出", "Expected output of mean([2, 4, 9])", "5.0", "5.0"),
-     _spec("second", "max([2, 4, 9]) 的预期输出", "Expected output of max([2, 4, 9])", "9", "9")),
-    _code(_doctest_code("doctest 运行每个 >>> 例子，逐字比较输出和写下的预期",
-                        "返回 xs 的平均数。",
-                        "演示直接构造这两个例子：输入的文字只当作预期输出，从不当作代码"),
-          _doctest_code("doctest runs each >>> example and compares its output with the text below it",
-                        "Return the mean of xs.",
-                        "the demo builds these two examples itself: typed text is only ever expected output")),
+# {2}
+# {3}
+doctest.run_docstring_examples(mean, {"mean": mean}, verbose=True)
+''',
+          zh=("返回 xs 的平均数。",
+              "doctest 运行每个 >>> 例子，逐字比较输出和写下的预期",
+              "演示直接构造这两个例子：输入的文字只当作预期输出，从不当作代码"),
+          en=("Return the mean of xs.",
+              "doctest runs each >>> example and compares its output with the text below it",
+              "the demo builds these two examples itself: typed text is only ever expected output"),
+          first_source=DOCTEST_SOURCES[0], second_source=DOCTEST_SOURCES[1]),
     _run_doctest, main="testmod")
 
 
@@ -535,27 +528,12 @@ class TestMean(unittest.TestCase):
     def test_not_empty(self):
         self.assertTrue(xs, "no numbers")
 
-# FAIL 是断言不成立，ERROR 是测试本身抛出了别的异常
+# {1}
 suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestMean)
 unittest.TextTestRunner(verbosity=2).run(suite)
-''', '''
-import unittest
-
-numbers = $numbers
-expected = $expected
-xs = [float(word) for word in numbers.split()]
-
-class TestMean(unittest.TestCase):
-    def test_mean(self):
-        self.assertEqual(sum(xs) / len(xs), float(expected))
-
-    def test_not_empty(self):
-        self.assertTrue(xs, "no numbers")
-
-# FAIL: an assertion did not hold; ERROR: the test raised some other exception
-suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestMean)
-unittest.TextTestRunner(verbosity=2).run(suite)
-'''),
+''',
+          zh=("FAIL 是断言不成立，ERROR 是测试本身抛出了别的异常",),
+          en=("FAIL: an assertion did not hold; ERROR: the test raised some other exception",)),
     _run_unittest, main="TestCase")
 
 
@@ -596,7 +574,7 @@ def _run_pdb(run: _Run) -> None:
 PDB = Example(
     "pdb",
     (_spec("numbers", "传给 mean 的数字（用空格分开）", "Numbers for mean (separated by spaces)", "2 4 9", "2 4 9"),),
-    _code(f'''
+    _code('''
 import pdb
 
 def mean(xs):
@@ -607,26 +585,16 @@ def mean(xs):
 
 numbers = $numbers
 xs = [float(word) for word in numbers.split()]
-# 在 (Pdb) 提示符后依次输入这些命令（演示替你输入）：
-#   {" | ".join(PDB_COMMANDS)}
-# p 打印表达式，n 执行到下一行，c 继续运行到结束
+# {1}
+#   $commands
+# {2}
 print(pdb.runcall(mean, xs))
-''', f'''
-import pdb
-
-def mean(xs):
-    total = 0
-    for x in xs:
-        total += x
-    return total / len(xs)
-
-numbers = $numbers
-xs = [float(word) for word in numbers.split()]
-# at the (Pdb) prompt, type these commands in turn (the demo types them for you):
-#   {" | ".join(PDB_COMMANDS)}
-# p prints an expression, n runs to the next line, c continues to the end
-print(pdb.runcall(mean, xs))
-'''),
+''',
+          zh=("在 (Pdb) 提示符后依次输入这些命令（演示替你输入）：",
+              "p 打印表达式，n 执行到下一行，c 继续运行到结束"),
+          en=("at the (Pdb) prompt, type these commands in turn (the demo types them for you):",
+              "p prints an expression, n runs to the next line, c continues to the end"),
+          commands=" | ".join(PDB_COMMANDS)),
     _run_pdb, main="Pdb")
 
 
@@ -670,24 +638,22 @@ def _times(ratio: float) -> str:
     return f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.2g}"
 
 
-def _timeit_code(comment: str) -> str:
-    return f'''
+TIMEIT = Example(
+    "timeit",
+    (),
+    _code('''
 import timeit
 
 snippets = $snippets
 number = $number
 for name, code in snippets.items():
-    # {comment}
-    best = min(timeit.repeat(code, number=number, repeat={TIMEIT_REPEAT})) / number
-    print(f"{{name}}: {{number}} loops, best of {TIMEIT_REPEAT}: {{best * 1e6:.3g}} usec per loop")
-'''
-
-
-TIMEIT = Example(
-    "timeit",
-    (),
-    _code(_timeit_code(f"每轮运行 number 次，共 {TIMEIT_REPEAT} 轮，取最快一轮的平均（计时时 gc 关闭）"),
-          _timeit_code(f"run it number times per round, {TIMEIT_REPEAT} rounds; the fastest round counts (gc is off)")),
+    # {1}
+    best = min(timeit.repeat(code, number=number, repeat=$repeat)) / number
+    print(f"{name}: {number} loops, best of $repeat: {best * 1e6:.3g} usec per loop")
+''',
+          zh=(f"每轮运行 number 次，共 {TIMEIT_REPEAT} 轮，取最快一轮的平均（计时时 gc 关闭）",),
+          en=(f"run it number times per round, {TIMEIT_REPEAT} rounds; the fastest round counts (gc is off)",),
+          repeat=TIMEIT_REPEAT),
     _run_timeit, params=("snippet", "number"), main="timeit")
 
 
@@ -708,20 +674,15 @@ import sys
 
 text = $text
 print(sys.version_info[:2], sys.platform)
-# 字符串占多少字节：每个字符 1、2 或 4 字节，由最“宽”的那个字符决定（PEP 393）
+# {1}
 print(len(text), sys.getsizeof(text), sys.getsizeof(""))
-# 最宽字符的编码，和 Unicode 的上限
+# {2}
 print(max(map(ord, text), default=0), sys.maxunicode)
-''', '''
-import sys
-
-text = $text
-print(sys.version_info[:2], sys.platform)
-# bytes a string takes: 1, 2 or 4 per character, set by its widest character (PEP 393)
-print(len(text), sys.getsizeof(text), sys.getsizeof(""))
-# the widest character's code, and Unicode's limit
-print(max(map(ord, text), default=0), sys.maxunicode)
-'''),
+''',
+          zh=("字符串占多少字节：每个字符 1、2 或 4 字节，由最“宽”的那个字符决定（PEP 393）",
+              "最宽字符的编码，和 Unicode 的上限"),
+          en=("bytes a string takes: 1, 2 or 4 per character, set by its widest character (PEP 393)",
+              "the widest character's code, and Unicode's limit")),
     _run_sys, main="getsizeof")
 
 
@@ -750,25 +711,15 @@ import warnings
 message = $message
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter($action)
-    # 同一处代码发出两次同样的警告
+    # {1}
     for attempt in range(2):
         warnings.warn(message, DeprecationWarning)
 print(len(caught))
 for warning in caught:
     print(f"{warning.category.__name__}: {warning.message}")
-''', '''
-import warnings
-
-message = $message
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter($action)
-    # the same warning from the same line, twice
-    for attempt in range(2):
-        warnings.warn(message, DeprecationWarning)
-print(len(caught))
-for warning in caught:
-    print(f"{warning.category.__name__}: {warning.message}")
-'''),
+''',
+          zh=("同一处代码发出两次同样的警告",),
+          en=("the same warning from the same line, twice",)),
     _run_warnings, params=("action",), main="warn")
 
 
@@ -801,27 +752,19 @@ class Item:
     name: str
     count: int
 
-# @dataclass 根据字段生成了 __init__、__repr__ 和 __eq__
+# {1}
 item = Item($name, int($count))
 print(item)
 print(dataclasses.asdict(item))
-# 字段逐个相等，两个对象就相等
-print(item == Item("茶", 2))
-''', '''
-import dataclasses
-
-@dataclasses.dataclass
-class Item:
-    name: str
-    count: int
-
-# @dataclass wrote __init__, __repr__ and __eq__ from the fields
-item = Item($name, int($count))
-print(item)
-print(dataclasses.asdict(item))
-# equal when every field is equal
-print(item == Item("tea", 2))
-'''),
+# {2}
+print(item == Item("{3}", 2))
+''',
+          zh=("@dataclass 根据字段生成了 __init__、__repr__ 和 __eq__",
+              "字段逐个相等，两个对象就相等",
+              "茶"),
+          en=("@dataclass wrote __init__, __repr__ and __eq__ from the fields",
+              "equal when every field is equal",
+              "tea")),
     _run_dataclasses, main="dataclass")
 
 
@@ -861,30 +804,14 @@ def noted(log):
 
 text = $text
 log = []
-# suppress 吞掉 ValueError：int() 失败时跳过 with 块的其余部分，但 exit 照样执行
+# {1}
 with noted(log), contextlib.suppress(ValueError):
     log.append(int(text))
     log.append("after int()")
 print(log)
-''', '''
-import contextlib
-
-@contextlib.contextmanager
-def noted(log):
-    log.append("enter")
-    try:
-        yield
-    finally:
-        log.append("exit")
-
-text = $text
-log = []
-# suppress swallows ValueError: if int() fails the rest of the block is skipped, but exit still runs
-with noted(log), contextlib.suppress(ValueError):
-    log.append(int(text))
-    log.append("after int()")
-print(log)
-'''),
+''',
+          zh=("suppress 吞掉 ValueError：int() 失败时跳过 with 块的其余部分，但 exit 照样执行",),
+          en=("suppress swallows ValueError: if int() fails the rest of the block is skipped, but exit still runs",)),
     _run_contextlib, main="contextmanager")
 
 
@@ -928,33 +855,15 @@ class Square(Shape):
     def area(self):
         return self.side ** 2
 
-# 有抽象方法没实现的类不能实例化
+# {1}
 try:
     Shape()
 except TypeError as error:
     print("TypeError:", error)
 print(Square(float($side)).area())
-''', '''
-import abc
-
-class Shape(abc.ABC):
-    @abc.abstractmethod
-    def area(self): ...
-
-class Square(Shape):
-    def __init__(self, side):
-        self.side = side
-
-    def area(self):
-        return self.side ** 2
-
-# a class with an abstract method left unimplemented cannot be instantiated
-try:
-    Shape()
-except TypeError as error:
-    print("TypeError:", error)
-print(Square(float($side)).area())
-'''),
+''',
+          zh=("有抽象方法没实现的类不能实例化",),
+          en=("a class with an abstract method left unimplemented cannot be instantiated",)),
     _run_abc, main="ABC")
 
 
@@ -982,8 +891,10 @@ def _run_atexit(run: _Run) -> None:
         run.print(message)
 
 
-def _atexit_code(comment: str, ending: str) -> str:
-    return f'''
+ATEXIT = Example(
+    "atexit",
+    (_spec("message", "退出时打印的话", "Printed at exit", "清理完毕", "cleaned up"),),
+    _code('''
 import atexit
 import os
 import sys
@@ -992,19 +903,14 @@ def goodbye(message):
     print(message)
 
 atexit.register(goodbye, $message)
-# {comment}
-# {ending}
+# {1}
+# {2}
 $ending_code
-'''
-
-
-ATEXIT = Example(
-    "atexit",
-    (_spec("message", "退出时打印的话", "Printed at exit", "清理完毕", "cleaned up"),),
-    _code(_atexit_code("演示注册后马上 atexit.unregister(goodbye)，所以概念探索器退出时什么也不打印",
-                       "程序这样结束："),
-          _atexit_code("the demo calls atexit.unregister(goodbye) at once, so the explorer's own exit prints nothing",
-                       "the program ends like this:")),
+''',
+          zh=("演示注册后马上 atexit.unregister(goodbye)，所以概念探索器退出时什么也不打印",
+              "程序这样结束："),
+          en=("the demo calls atexit.unregister(goodbye) at once, so the explorer's own exit prints nothing",
+              "the program ends like this:")),
     _run_atexit, params=("ending",), main="register")
 
 
@@ -1049,24 +955,12 @@ def main(text):
     except ValueError:
         print(traceback.format_exc())
 
-# 输入不是整数时 int() 抛出 ValueError，format_exc() 把回溯变成文字
+# {1}
 main($text)
-''', '''
-import traceback
-
-def parse_age(text):
-    age = int(text)
-    return age
-
-def main(text):
-    try:
-        print(parse_age(text))
-    except ValueError:
-        print(traceback.format_exc())
-
-# when the input is not a whole number, int() raises ValueError; format_exc() turns the traceback into text
-main($text)
-'''),
+''',
+          zh=("输入不是整数时 int() 抛出 ValueError，format_exc() 把回溯变成文字",),
+          en=("when the input is not a whole number, int() raises ValueError; format_exc() turns the traceback into "
+              "text",)),
     _run_traceback, main="format_exc")
 
 
@@ -1101,31 +995,29 @@ GC = Example(
 import gc
 
 n = int($size)
-gc.disable()          # 建环的时候不要自动回收
-gc.collect(0)         # 先清空最年轻的一代
+gc.disable()          # {1}
+gc.collect(0)         # {2}
 ring = [[] for _ in range(n)]
 for i in range(n):
-    ring[i].append(ring[(i + 1) % n])   # 每个列表引用下一个：成了一个环
-del ring              # 环已不可达，但每个列表的引用计数都不是 0
-print(gc.collect(0))  # 回收器找到并释放的对象个数：n
+    ring[i].append(ring[(i + 1) % n])   # {3}
+del ring              # {4}
+print(gc.collect(0))  # {5}
 gc.enable()
-# 字符串不会形成环，gc 不跟踪它；列表会被跟踪
+# {6}
 print(gc.is_tracked($size), gc.is_tracked([]))
-''', '''
-import gc
-
-n = int($size)
-gc.disable()          # no automatic collection while the ring is built
-gc.collect(0)         # empty the youngest generation first
-ring = [[] for _ in range(n)]
-for i in range(n):
-    ring[i].append(ring[(i + 1) % n])   # each list refers to the next: a cycle
-del ring              # the ring is unreachable, yet no list's reference count is 0
-print(gc.collect(0))  # objects the collector found and freed: n
-gc.enable()
-# a str cannot form a cycle, so gc does not track it; a list is tracked
-print(gc.is_tracked($size), gc.is_tracked([]))
-'''),
+''',
+          zh=("建环的时候不要自动回收",
+              "先清空最年轻的一代",
+              "每个列表引用下一个：成了一个环",
+              "环已不可达，但每个列表的引用计数都不是 0",
+              "回收器找到并释放的对象个数：n",
+              "字符串不会形成环，gc 不跟踪它；列表会被跟踪"),
+          en=("no automatic collection while the ring is built",
+              "empty the youngest generation first",
+              "each list refers to the next: a cycle",
+              "the ring is unreachable, yet no list's reference count is 0",
+              "objects the collector found and freed: n",
+              "a str cannot form a cycle, so gc does not track it; a list is tracked")),
     _run_gc, main="collect")
 
 
@@ -1171,33 +1063,14 @@ for word in words.split():
         args.append(word)
 signature = inspect.signature(greet)
 print(signature)
-# bind 按签名把实参对上形参，对不上就抛 TypeError，而 greet 根本没被调用
+# {1}
 bound = signature.bind(*args, **kwargs)
 bound.apply_defaults()
 print(bound.arguments)
 print(greet(*bound.args, **bound.kwargs))
-''', '''
-import inspect
-
-def greet(name, greeting="Hello", *, punctuation="!"):
-    return f"{greeting}, {name}{punctuation}"
-
-words = $words
-args, kwargs = [], {}
-for word in words.split():
-    if "=" in word:
-        key, value = word.split("=", 1)
-        kwargs[key] = value
-    else:
-        args.append(word)
-signature = inspect.signature(greet)
-print(signature)
-# bind matches arguments to parameters as a call would, raising TypeError without calling greet
-bound = signature.bind(*args, **kwargs)
-bound.apply_defaults()
-print(bound.arguments)
-print(greet(*bound.args, **bound.kwargs))
-'''),
+''',
+          zh=("bind 按签名把实参对上形参，对不上就抛 TypeError，而 greet 根本没被调用",),
+          en=("bind matches arguments to parameters as a call would, raising TypeError without calling greet",)),
     _run_inspect, main="signature")
 
 
@@ -1239,34 +1112,26 @@ import site
 import sys
 
 pth = $pth
-# 用户目录是否启用；python3 -S 时 no_site 为真
+# {1}
 print(site.ENABLE_USER_SITE, bool(sys.flags.no_site))
 sitedir = site.getsitepackages()[0]
-# 解释器启动时 site 这样处理 site-packages 里每个 .pth 文件的每一行
+# {2}
 for line in pth.splitlines():
     if line.startswith("#") or not line.strip():
-        print("跳过", repr(line))
+        print("{3}", repr(line))
     elif line.startswith(("import ", "import\\t")):
-        print("运行", repr(line))    # site 会把它当代码执行；演示不执行
+        print("{4}", repr(line))    # {5}
     else:
-        print("加入", site.makepath(sitedir, line.rstrip())[0])   # 文件夹存在才加入 sys.path
-''', '''
-import site
-import sys
-
-pth = $pth
-# is the user folder enabled; no_site is true under python3 -S
-print(site.ENABLE_USER_SITE, bool(sys.flags.no_site))
-sitedir = site.getsitepackages()[0]
-# at start-up, site treats each line of each .pth file in site-packages like this
-for line in pth.splitlines():
-    if line.startswith("#") or not line.strip():
-        print("skip", repr(line))
-    elif line.startswith(("import ", "import\\t")):
-        print("run", repr(line))    # site would run it as code; the demo does not
-    else:
-        print("add", site.makepath(sitedir, line.rstrip())[0])   # added to sys.path if the folder exists
-'''),
+        print("{6}", site.makepath(sitedir, line.rstrip())[0])   # {7}
+''',
+          zh=("用户目录是否启用；python3 -S 时 no_site 为真",
+              "解释器启动时 site 这样处理 site-packages 里每个 .pth 文件的每一行",
+              "跳过", "运行", "site 会把它当代码执行；演示不执行",
+              "加入", "文件夹存在才加入 sys.path"),
+          en=("is the user folder enabled; no_site is true under python3 -S",
+              "at start-up, site treats each line of each .pth file in site-packages like this",
+              "skip", "run", "site would run it as code; the demo does not",
+              "add", "added to sys.path if the folder exists")),
     _run_site, main="addsitedir")
 
 
