@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -289,6 +290,7 @@ def _font_check(content) -> int:
     from PySide6.QtWidgets import QApplication
 
     from explorer.core.i18n import STRINGS
+    from explorer.qt.demos import demo_catalog
     from explorer.qt.fonts import ensure_chinese_font
     from explorer.qt.theme import CJK_FAMILIES, ui_font
 
@@ -299,7 +301,12 @@ def _font_check(content) -> int:
     families = ui_font().families()
     metrics = [QFontMetrics(QFont(family)) for family in families]
     text = "".join(topic.title(lang) for topic in content.tree for lang in LANGUAGES)
-    text += "".join(entry["zh"] for entry in STRINGS.values())
+    text += "".join(entry["zh"] + entry["en"] for entry in STRINGS.values())
+    for specs in demo_catalog().values():  # the demos' control labels
+        for spec in specs:
+            text += "".join(spec.label.values()) + "".join(v for names in spec.choice_labels.values() for v in names.values())
+    # Page text too, without its formulas (those are drawn from the typesetter's own font).
+    text += "".join(re.sub(r"\$[^$]*\$", "", page.body) for topic in content.tree for page in topic.pages.values())
     missing = sorted({ch for ch in text if not ch.isspace() and not any(m.inFontUcs4(ord(ch)) for m in metrics)})
     print(json.dumps({"bundled": bundled, "families": families, "missing": "".join(missing)}, ensure_ascii=False))
     return 0

@@ -736,8 +736,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "pipeline.pending": {"zh": "（还没有收到块）", "en": "(no chunk yet)"},
     "pipeline.not_run": {"zh": "—（没有运行到这里）", "en": "— (not reached)"},
     "pipeline.empty": {"zh": "（空字符串）", "en": "(empty string)"},
-    "pipeline.error.type": {"zh": "✗ 需要{expected}，却收到了{got}", "en": "✗ expects {expected}, got {got}"},
-    "pipeline.error.missing": {"zh": "✗ 缺少变量 {missing}（输入里有 {given}）", "en": "✗ missing {missing} (the input has {given})"},
+    "pipeline.error.type": {"zh": "✘ 需要{expected}，却收到了{got}", "en": "✘ expects {expected}, got {got}"},
+    "pipeline.error.missing": {"zh": "✘ 缺少变量 {missing}（输入里有 {given}）", "en": "✘ missing {missing} (the input has {given})"},
     "pipeline.hint.type": {
         "zh": "把产出{expected}的方块放到它前面，或者关掉它。",
         "en": "Put a block that produces {expected} before it, or switch it off.",

@@ -115,7 +115,7 @@ def test_reordering_updates_the_code_and_marks_the_error(demo):
     assert item.text().startswith(ERROR_MARK) and item.foreground().color() == QColor(demo.theme.bad)
     assert not demo._item("model").text().startswith(ERROR_MARK)
     assert demo.summary_label.text() == "第 2 步“字符串解析器”出错，链停在这里：需要消息（AIMessage）或字符串，却收到了提示值"
-    assert demo.detail_label.text() == "数据类型：字典 → 提示值 → ✗。把产出消息（AIMessage）或字符串的方块放到它前面，或者关掉它。"
+    assert demo.detail_label.text() == "数据类型：字典 → 提示值 → ✘。把产出消息（AIMessage）或字符串的方块放到它前面，或者关掉它。"
     demo.run("batch")
     assert demo.summary_label.text().startswith("batch：3 个输入里有 3 个出错；第一个停在第 2 步“字符串解析器”")
     demo.run("stream")

@@ -30,7 +30,7 @@ from explorer.qt.demos.playback import Playback
 TOKENS_PER_SECOND = 25.0  # 40 ms per token at 1×
 MODES = ("invoke", "batch", "stream")
 NUMBERS = "①②③④⑤⑥⑦⑧⑨"
-ERROR_MARK = "✗ "
+ERROR_MARK = "✘ "
 CODE_LINES = 10  # the code box shows this many lines before it scrolls
 INPUT_LINES = 3.6  # lines of the inputs box
 
@@ -371,7 +371,7 @@ class PipelineDemo(DemoWidget):
         item.setForeground(QBrush(QColor(colour)) if colour else QBrush())
 
     def _mark_blocks(self, failed: set[str]) -> None:
-        """The block where the types do not fit is marked ✗ in red in the list; blocks that are
+        """The block where the types do not fit is marked ✘ in red in the list; blocks that are
         switched off are grey."""
         self._updating = True
         for row in range(self.block_list.count()):
@@ -424,7 +424,7 @@ class PipelineDemo(DemoWidget):
 
         kinds = [self._kind(pipeline.kind_of(self.inputs[0]))] + [self._kind(step.output_kind) for step in steps]
         if error is not None:
-            flow = " → ".join(kinds[: error.index + 1] + ["✗"])
+            flow = " → ".join(kinds[: error.index + 1] + ["✘"])
             self.detail_label.setText(tr("pipeline.detail.error", lang, flow=flow, hint=self._hint(error)))
             return
         waits = any(not step.streams and self._upstream_streams(index) for index, step in enumerate(steps))

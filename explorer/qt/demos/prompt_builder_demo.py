@@ -26,7 +26,7 @@ from explorer.qt.demos.plotting import status_label
 LINE_EDITS = ("role",)  # one line; the other parts are multi-line
 EDITOR_LINES = {"task": 2, "context": 2, "constraints": 4, "input": 4, "output": 3, "examples": 4}
 SWATCH = 10
-MARKS = {True: "✓", False: "✗", None: "–"}
+MARKS = {True: "✓", False: "✘", None: "–"}
 
 
 class PromptBuilderDemo(DemoWidget):
