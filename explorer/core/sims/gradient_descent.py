@@ -52,7 +52,7 @@ PARAMS: tuple[ParamSpec, ...] = (
                   "warmup-cosine": {"zh": "线性预热 + 余弦", "en": "Linear warmup + cosine"},
               }),
     ParamSpec("x0", 2.5, -3.0, 3.0, decimals=2, label={"zh": "起点 x0", "en": "Start x0"}),
-    ParamSpec("y0", 1.5, -3.0, 3.0, decimals=2, label={"zh": "起点 y₀", "en": "Start y₀"}),
+    ParamSpec("y0", 1.5, -3.0, 3.0, decimals=2, label={"zh": "起点 y0", "en": "Start y0"}),
 )
 
 
