@@ -228,6 +228,10 @@ def _run_gui(args, content, start: dict) -> int:
     from explorer.qt.formula_images import use_disk_cache
 
     use_disk_cache()
+    from explorer.core import render
+    from explorer.qt.cache import cache_dir
+
+    render.use_disk_cache(cache_dir() / "pages")
     remember = not (args.screenshot or timing_only)
     settings, damaged = open_settings() if remember else (None, None)
     saved_lang = read_str(settings, "view/lang", LANGUAGES) if settings else None

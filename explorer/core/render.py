@@ -9,94 +9,40 @@ form because QUrl lowercases and IDNA-encodes a ``scheme://host``.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import os
 import re
-import xml.etree.ElementTree as etree
+from pathlib import Path
 from typing import Collection
 
-import markdown
-from markdown.extensions import Extension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
-from markdown.inlinepatterns import InlineProcessor
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
-
+from explorer import __version__
 from explorer.core import formulas
-from explorer.core.frontmatter import MAX_OPEN_BRACKETS, UNSAFE_IMAGE_SOURCE, open_brackets
 from explorer.core.i18n import tr
 from explorer.core.selfcheck import SelfCheck, selfcheck_html
 from explorer.core.topics import Topic, TopicTree
 
 ROUTED_SCHEMES = ("topic:", "demo:", "http://", "https://", "mailto:", "#")
-
-
-class _LinkPolicy(Treeprocessor):
-    """Marks routed links, drops other schemes, and keeps images inside the topic folder."""
-
-    def __init__(self, md, known_topics: Collection[str]):
-        super().__init__(md)
-        self.known_topics = known_topics
-
-    def run(self, root: etree.Element) -> None:
-        for parent in root.iter():
-            for index, element in enumerate(list(parent)):
-                if element.tag == "a":
-                    self._link(element)
-                elif element.tag == "img":
-                    self._image(parent, index, element)
-                elif element.tag == "table":
-                    element.set("border", "1")
-                    element.set("cellspacing", "0")
-                    element.set("cellpadding", "6")
-
-    def _link(self, element: etree.Element) -> None:
-        href = (element.get("href") or "").strip()
-        if href.startswith("topic:"):
-            target = href[len("topic:"):].split("#", 1)[0]
-            element.set("class", "topic-link" if target in self.known_topics else "broken-link")
-        elif href.startswith("demo:"):
-            element.set("class", "demo-link")
-        elif href.startswith(("http://", "https://", "mailto:")):
-            element.set("class", "external-link")
-            element.set("title", href)
-        elif not href.startswith(ROUTED_SCHEMES):
-            element.attrib.pop("href", None)
-
-    def _image(self, parent: etree.Element, index: int, element: etree.Element) -> None:
-        source = (element.get("src") or "").strip()
-        if not source or UNSAFE_IMAGE_SOURCE.search(source):
-            replacement = etree.Element("span")
-            replacement.set("class", "missing-image")
-            replacement.text = f"[{element.get('alt') or source}]"
-            replacement.tail = element.tail
-            parent.remove(element)
-            parent.insert(index, replacement)
-
-
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+#.-]*)[^\n]*\n(?P<code>.*?)\n?(?P=fence)[ \t]*$", re.M | re.S)
-
-
-class _FencedCode(Preprocessor):
-    """Fenced code blocks as ``<pre><code>``, without highlighting.
-
-    Python-Markdown's own fenced_code extension imports its syntax highlighter and costs more
-    at start-up than the first page's whole rendering.
-    """
-
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        while match := _FENCE.search(text):
-            language = f' class="language-{match["lang"]}"' if match["lang"] else ""
-            block = f"<pre><code{language}>{html.escape(match['code'])}\n</code></pre>"
-            text = f"{text[:match.start()]}\n{self.md.htmlStash.store(block)}\n{text[match.end():]}"
-        return text.split("\n")
-
-
 INLINE_FORMULA = r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?!\$)"
-_INLINE_FORMULA = re.compile(INLINE_FORMULA)
-_BLOCK_FORMULA = re.compile(r"^[ \t]*\$\$(?P<latex>.+?)\$\$[ \t]*$", re.M | re.S)
+
+
+def _renderer_stamp() -> str:
+    """The version, and the renderer's own source files' sizes and times where they exist (a
+    frozen bundle has none): cached bodies are keyed by it, so a changed renderer renders again."""
+    parts = [__version__]
+    here = Path(__file__).parent
+    for name in ("render.py", "markdown_render.py", "formulas.py", "frontmatter.py"):
+        try:
+            stat = (here / name).stat()
+        except OSError:
+            continue
+        parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
+
+
+RENDERER_VERSION = _renderer_stamp()
+_FORMULA_TAG = re.compile(r'(<p class="formula-block" align="center">)?<img src="formula:[0-9a-f]+" alt="([^"]*)" class="formula"')
+_disk_cache: Path | None = None
 
 
 def formula_html(latex: str, display: bool) -> str:
@@ -106,67 +52,6 @@ def formula_html(latex: str, display: bool) -> str:
     if display:
         return f'<p class="formula-block" align="center">{image} /></p>'
     return f'{image} style="vertical-align: middle" />'
-
-
-class _BlockFormulas(Preprocessor):
-    """``$$ … $$`` on lines of their own → a centred formula image."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        text = _BLOCK_FORMULA.sub(lambda m: f"\n{self.md.htmlStash.store(formula_html(m['latex'], True))}\n", text)
-        return text.split("\n")
-
-
-class _InlineFormulas(InlineProcessor):
-    """``$ … $`` inside a paragraph → an inline formula image."""
-
-    def handleMatch(self, match, data):
-        return self.md.htmlStash.store(formula_html(match.group(1), False)), match.start(0), match.end(0)
-
-
-class _SafeContent(Extension):
-    def __init__(self, known_topics: Collection[str]):
-        super().__init__()
-        self.known_topics = known_topics
-
-    def extendMarkdown(self, md) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.preprocessors.register(_FencedCode(md), "fenced_code_block", 25)
-        md.preprocessors.register(_BlockFormulas(md), "block_formulas", 24)
-        md.inlinePatterns.register(_InlineFormulas(INLINE_FORMULA, md), "inline_formulas", 185)
-        md.ESCAPED_CHARS.append("$")
-        self.processor = _LinkPolicy(md, self.known_topics)
-        md.treeprocessors.register(self.processor, "link_policy", 1)
-
-
-_converter: markdown.Markdown | None = None
-_policy: _SafeContent | None = None
-
-
-def _defuse_brackets(text: str) -> str:
-    """Escape every "[" of a paragraph with more than MAX_OPEN_BRACKETS unfinished ones, so a
-    hostile (or machine-made) page cannot keep the link parser busy for minutes."""
-    if text.count("[") <= MAX_OPEN_BRACKETS:
-        return text
-    parts = re.split(r"(\n[ \t]*\n)", text)
-    return "".join(part.replace("[", "\\[") if open_brackets(part) > MAX_OPEN_BRACKETS else part for part in parts)
-
-
-def markdown_to_html(text: str, known_topics: Collection[str] = ()) -> str:
-    """Render a Markdown body; raw HTML is escaped and links are filtered as described above."""
-    global _converter, _policy
-    if _converter is None:
-        # Extension objects, not names: naming them makes Markdown scan every installed
-        # package's entry points, which costs more than the rendering itself.
-        _policy = _SafeContent(())
-        _converter = markdown.Markdown(extensions=[
-            TableExtension(), SaneListExtension(), TocExtension(permalink=False), _policy])
-    _policy.processor.known_topics = known_topics
-    try:
-        return _converter.reset().convert(_defuse_brackets(text))
-    finally:
-        _policy.processor.known_topics = ()
 
 
 def render_topic(
@@ -196,8 +81,50 @@ def render_topic(
 
 @functools.lru_cache(maxsize=512)
 def _cached_html(text: str, known_topics: frozenset[str]) -> str:
-    """Bodies are rendered once per text: going back to a topic costs no Markdown work."""
-    return markdown_to_html(text, known_topics)
+    """Bodies are rendered once per text: going back to a topic costs no Markdown work. With a
+    disk cache (:func:`use_disk_cache`), a body rendered in an earlier run is read back instead,
+    and its formulas are registered again from their image tags."""
+    file = _cache_file(text, known_topics)
+    if file is not None:
+        try:
+            body = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        else:
+            for block, latex in _FORMULA_TAG.findall(body):
+                formulas.register(html.unescape(latex), bool(block))
+            return body
+    body = markdown_to_html(text, known_topics)
+    if file is not None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            partial = file.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(body, encoding="utf-8")
+            partial.replace(file)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return body
+
+
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep rendered page bodies in ``folder`` across runs (None: only in memory)."""
+    global _disk_cache
+    _disk_cache = folder
+    _cached_html.cache_clear()
+
+
+def _cache_file(text: str, known_topics: frozenset[str]) -> Path | None:
+    if _disk_cache is None:
+        return None
+    key = hashlib.sha1("\0".join([RENDERER_VERSION, text, *sorted(known_topics)]).encode("utf-8")).hexdigest()
+    return _disk_cache / f"body-{key}.html"
+
+
+def markdown_to_html(text: str, known_topics: Collection[str] = ()) -> str:
+    """Render a Markdown body; raw HTML is escaped and links are filtered as described above."""
+    from explorer.core.markdown_render import convert  # Markdown is loaded on first use only
+
+    return convert(text, known_topics)
 
 
 _INLINE = re.compile(r"`([^`]+)`|" + INLINE_FORMULA + r"|\*\*(.+?)\*\*|\*(.+?)\*")

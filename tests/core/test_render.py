@@ -89,3 +89,46 @@ def test_english_page_is_english():
     tree = make_tree()
     html = render_topic(tree.get("lr"), "en", tree)
     assert "<h1>Learning rate</h1>" in html and "Related topics" in html and "学习率" not in html
+
+
+def test_rendered_bodies_come_back_from_the_disk_cache_with_their_formulas(tmp_path):
+    from explorer.core import formulas, render
+
+    body = "Block:\n\n$$\\eta < 2/\\lambda$$\n\nand inline $x_{t+1} = x_t$ with [a link](topic:lr)."
+    try:
+        render.use_disk_cache(tmp_path)
+        first = render._cached_html(body, frozenset({"lr"}))
+        files = list(tmp_path.glob("body-*.html"))
+        assert len(files) == 1 and files[0].read_text(encoding="utf-8") == first
+        keys = render._FORMULA_TAG.findall(first)
+        assert len(keys) == 2 and keys[0][0]  # the display formula is marked as a block
+        formulas._sources.clear()
+        render._cached_html.cache_clear()
+        again = render._cached_html(body, frozenset({"lr"}))
+        assert again == first
+        assert formulas.source(formulas.register("\\eta < 2/\\lambda", True)) == ("\\eta < 2/\\lambda", True)
+        assert len(formulas._sources) == 2  # both formulas were registered again from the cached tags
+        # Another set of known topics renders the links differently, so it is another entry.
+        render._cached_html(body, frozenset())
+        assert len(list(tmp_path.glob("body-*.html"))) == 2
+    finally:
+        render.use_disk_cache(None)
+
+
+def test_a_start_up_with_its_page_cached_never_loads_markdown(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CONCEPT_EXPLORER_CACHE=str(tmp_path),
+               CONCEPT_EXPLORER_LOG_DIR=str(tmp_path))
+    command = [sys.executable, "-X", "importtime", "-m", "explorer", "--exit-after-first-paint", "--topic", "epoch"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+
+    def imported(stderr: str) -> set[str]:
+        return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+    assert "markdown" in imported(first.stderr) and "markdown" not in imported(second.stderr)
+    assert list((tmp_path / "pages").glob("body-*.html"))
