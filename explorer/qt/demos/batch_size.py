@@ -181,7 +181,6 @@ class BatchSizeDemo(DemoWidget):
         mode = self.params["xaxis"]
         log_x = mode != "epochs"
         first = 1 if log_x else 0  # a log axis cannot show step 0
-        lows, highs = [], []
         for batch, view in self.curves.items():
             run = experiment.run_for(batch)
             if run is None:
@@ -191,20 +190,23 @@ class BatchSizeDemo(DemoWidget):
             if key != view.key:
                 xs = self._x_values(run)[first:]
                 view.load(key, xs, np.clip(run.gaps[first:], *GAP_RANGE), run.epochs[first:], run.diverged)
-            xs = view.xs
             view.show()
-            if log_x:
-                per_step = xs[0] / max(int(run.steps[1]), 1) if len(xs) else 1.0
-                lows.append(per_step)
-                highs.append(per_step * run.total_steps)
         if mode != self._x_mode:
             self._x_mode = mode
             self.loss_plot.setLogMode(x=log_x, y=True)
             self._label_x_axis()
-        x_range = (math.log10(min(lows)), math.log10(max(highs))) if log_x else (0, int(self.params["epochs"]))
+        x_range = self._log_x_range(mode) if log_x else (0, int(self.params["epochs"]))
         if x_range != self._x_range:  # an unchanged range keeps the cached axis
             self._x_range = x_range
             self.loss_plot.setXRange(*x_range, padding=0.02)
+
+    def _log_x_range(self, mode: str) -> tuple[float, float]:
+        """log10 bounds holding every batch size's run, shown or not: choosing which batch sizes
+        to show then leaves the axis (and its cached drawing) as it is."""
+        lanes, overhead, epochs = int(self.params["lanes"]), float(self.params["overhead"]), int(self.params["epochs"])
+        per_step = [mb.step_time(batch, lanes, overhead) if mode == "time" else 1.0 for batch in mb.BATCH_SIZES]
+        totals = [per * epochs * mb.steps_per_epoch(batch) for per, batch in zip(per_step, mb.BATCH_SIZES)]
+        return math.log10(min(per_step)), math.log10(max(totals))
 
     def _label_x_axis(self) -> None:
         self.loss_plot.setLabel("bottom", tr(f"bs.axis.{self.params['xaxis']}", self.lang))
