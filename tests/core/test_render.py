@@ -95,6 +95,7 @@ def test_rendered_bodies_come_back_from_the_disk_cache_with_their_formulas(tmp_p
     from explorer.core import formulas, render
 
     body = "Block:\n\n$$\\eta < 2/\\lambda$$\n\nand inline $x_{t+1} = x_t$ with [a link](topic:lr)."
+    registered = dict(formulas._sources)  # other cached renderings rely on the registry: put it back after
     try:
         render.use_disk_cache(tmp_path)
         first = render._cached_html(body, frozenset({"lr"}))
@@ -113,6 +114,7 @@ def test_rendered_bodies_come_back_from_the_disk_cache_with_their_formulas(tmp_p
         assert len(list(tmp_path.glob("body-*.html"))) == 2
     finally:
         render.use_disk_cache(None)
+        formulas._sources.update(registered)
 
 
 def test_a_start_up_with_its_page_cached_never_loads_markdown(tmp_path):
