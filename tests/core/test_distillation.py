@@ -87,5 +87,19 @@ def test_every_extreme_is_finite():
             result = ds.simulate({spec.name: value})
             for run in (result.distilled, result.hard_only):
                 assert np.all(np.isfinite(run.accuracy)) and np.all(np.isfinite(run.test_loss))
-                assert np.all(np.isfinite(run.objective))
+                assert np.all(run.test_loss >= 0) and np.all((run.accuracy >= 0) & (run.accuracy <= 1))
             assert len(result.epochs) == len(result.distilled.accuracy)
+
+
+def test_students_trained_side_by_side_are_the_students_trained_alone():
+    data = ds._data(3, 0.6, 5)
+    epochs = ds.recorded_epochs(60)
+    goals = [ds.objective(data.teacher, 0.7, 4.0), ds.Objective(), ds.objective(data.teacher, 0.3, 0.5, False)]
+    together = ds.train_students(data.inputs, data.labels, goals, 60, data.test_inputs, data.test_labels, epochs)
+    for goal, run in zip(goals, together):
+        alone, = ds.train_students(data.inputs, data.labels, [goal], 60, data.test_inputs, data.test_labels, epochs)
+        assert np.allclose(run.accuracy, alone.accuracy) and np.allclose(run.test_loss, alone.test_loss)
+    # The recorded cross-entropy is the mean of −log softmax at the true class: at epoch 0 (all
+    # weights zero) every class has probability 1/10.
+    assert together[0].test_loss[0] == pytest.approx(np.log(10))
+    assert together[0].accuracy[0] == pytest.approx(np.mean(data.test_labels == 0))

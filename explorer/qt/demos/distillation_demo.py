@@ -69,7 +69,7 @@ class DistillationDemo(DemoWidget):
         self.accuracy_legend = self.accuracy_plot.addLegend(offset=(-4, -4), labelTextSize="8pt", verSpacing=-6,
                                                             brush=legend_brush(theme))
         self.teacher_sample = pg.PlotDataItem(pen=pg.mkPen(theme.foreground, width=1, style=Qt.PenStyle.DashLine))
-        self._epochs_shown: int | None = None
+        self._epochs_shown: float | None = None
         self._loss_top: float | None = None
 
     def retranslate(self) -> None:
@@ -99,10 +99,11 @@ class DistillationDemo(DemoWidget):
         self.result = result = distillation.simulate(self.params)
         self._draw_teacher()
         epochs = result.epochs
-        if int(epochs[-1]) != self._epochs_shown:
-            self._epochs_shown = int(epochs[-1])
+        right = steady_top(float(epochs[-1]), self._epochs_shown)  # a round number, kept while it fits
+        if right != self._epochs_shown:
+            self._epochs_shown = right
             for plot in (self.accuracy_plot, self.loss_plot):
-                plot.setXRange(0, epochs[-1], padding=0.02)
+                plot.setXRange(0, right, padding=0.02)
         for name in ("accuracy", "loss"):
             distilled, hard = self.curves[name]
             values = (result.distilled, result.hard_only)
