@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import arena
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, style_plot
+from explorer.qt.demos.plotting import legend_brush, steady_top, style_plot
 
 CHECKPOINTS_PER_SECOND = 20.0
 NAMES = "ABCDEFGHIJ"
@@ -143,12 +143,14 @@ class ArenaDemo(DemoWidget):
                 low, high = shown_low, shown_high
         low = math.floor(low / RATING_STEP) * RATING_STEP
         high = math.ceil(high / RATING_STEP) * RATING_STEP
-        battles = int(result.steps[-1])
-        ranges = (battles, low, high, result.models)
+        # The battle axis ends on a round number with room on the right for the model names, kept
+        # while the run fills more than half of it.
+        right = steady_top(int(result.steps[-1]) * 1.06, (self._ranges or (None,))[0])
+        ranges = (right, low, high, result.models)
         if ranges == self._ranges:
             return
         if ranges[0] != (self._ranges or (None,))[0]:
-            self.history_plot.setXRange(0, battles * 1.06, padding=0)  # room on the right for the names
+            self.history_plot.setXRange(0, right, padding=0)
         if ranges[3] != (self._ranges or (None,) * 4)[3]:
             # Room on the right of the last model for the legend, so it never covers a marker.
             self.final_plot.setXRange(-0.6, result.models + LEGEND_COLUMNS - 0.4, padding=0)
