@@ -72,16 +72,18 @@ class NgramModel:
     @classmethod
     def train(cls, texts: Iterable[str], lang: str, order: int = ORDER) -> "NgramModel":
         """Count every n-gram (n ≤ order) of every sentence of ``texts``, padded with <s> and </s>."""
-        counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
+        grams: list[Counter] = [Counter() for _ in range(order)]  # (context…, word) → count, per n
         for text in texts:
             for sentence in sentences(text):
                 tokens = [START] * (order - 1) + tokenize(sentence, lang) + [END]
                 if len(tokens) <= order:
                     continue
-                for index in range(order - 1, len(tokens)):
-                    word = tokens[index]
-                    for n in range(order):
-                        counts[n][tuple(tokens[index - n:index])][word] += 1
+                for n in range(order):  # every n-gram ending at a real token, built by zip in C
+                    grams[n].update(zip(*(tokens[order - 1 - n + shift:] for shift in range(n + 1))))
+        counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
+        for n, level in enumerate(grams):
+            for gram, count in level.items():
+                counts[n][gram[:-1]][gram[-1]] = count
         vocabulary = sorted(counts[0][()])
         return cls(lang, order, [dict(level) for level in counts], vocabulary)
 
@@ -162,11 +164,26 @@ class NgramModel:
         return math.exp(total / count) if count else math.inf
 
 
+_content = None  # the content the window already loaded, when it said so (see use_content)
+
+
+def use_content(content) -> None:
+    """Train on this already loaded :class:`~explorer.core.content.ContentSet` instead of loading
+    the pages again (the window passes its own: loading costs about 0.1 s)."""
+    global _content
+    _content = content
+    model_for.cache_clear()
+
+
 @lru_cache(maxsize=4)
 def model_for(lang: str, order: int = ORDER) -> NgramModel:
     """The model trained on every built-in page in ``lang`` (their plain text), once per run."""
-    from explorer.core.content import load_content
     from explorer.core.search import plain
 
-    texts = [plain(topic.pages[lang].body) for topic in load_content().tree if lang in topic.pages]
+    content = _content
+    if content is None:
+        from explorer.core.content import load_content
+
+        content = load_content()
+    texts = [plain(topic.pages[lang].body) for topic in content.tree if topic.builtin and lang in topic.pages]
     return NgramModel.train(texts, lang, order)

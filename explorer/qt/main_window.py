@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.page.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.page.first_painted.connect(self._first_painted)
         self.demo_panel.demo_ready.connect(self.ready)
-        self.ready.connect(lambda: QTimer.singleShot(0, _load_markdown), Qt.ConnectionType.SingleShotConnection)
+        self.ready.connect(lambda: QTimer.singleShot(0, self._after_ready), Qt.ConnectionType.SingleShotConnection)
         self.lesson_bar.step_run.connect(self.demo_panel.replay)
         self.demo_panel.copy_link_requested.connect(self.copy_link)
         self.demo_panel.export_requested.connect(self.export_plot)
@@ -94,6 +94,16 @@ class MainWindow(QMainWindow):
             self.page.setFocus()  # arrow and clicker keys go to the page, not the empty search box
         QTimer.singleShot(0, self.demo_panel.activate)
         QTimer.singleShot(0, self._warm_formulas)
+
+    def _after_ready(self) -> None:
+        """Once the window is ready: load Markdown, so that the first page not yet in the
+        rendered-page cache does not pay for the import (a start-up that found its page there never
+        loaded it), and give the local language model the pages already loaded (numpy, which it
+        needs, is loaded by now with the demos)."""
+        import explorer.core.markdown_render  # noqa: F401
+        from explorer.core import ngram
+
+        ngram.use_content(self.content)
 
     def _warm_formulas(self) -> None:
         """Typeset every page's formulas in the background, so no page waits for them."""
@@ -485,9 +495,3 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("action.about", self.state.lang), tr("about.text", self.state.lang, version=__version__))
-
-
-def _load_markdown() -> None:
-    """Load Markdown once the window is ready, so that the first page not yet in the rendered-page
-    cache does not pay for the import (a start-up that found its page there never loaded it)."""
-    import explorer.core.markdown_render  # noqa: F401

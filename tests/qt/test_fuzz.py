@@ -16,13 +16,18 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox,
-                               QDialog, QFileDialog, QLineEdit, QMessageBox, QTabWidget, QWidget)
+                               QDialog, QFileDialog, QLineEdit, QMessageBox, QPlainTextEdit, QTabWidget, QWidget)
 
+from explorer.core.content import load_content
 from explorer.qt import theme as themes
+from explorer.qt.demos import REGISTRY
 
 EVENTS = int(os.environ.get("FUZZ_EVENTS", "600"))
 SEED = int(os.environ.get("FUZZ_SEED", "7"))
 # Buttons whose job is to open a blocking dialog or leave the app: a real user would answer them.
+# Every topic whose demo exists (so a new demo is fuzzed as soon as a page names it), an overview
+# with a lesson, and the long glossary table.
+FUZZ_TOPICS = sorted({topic.id for topic in load_content().tree if topic.demo in REGISTRY} | {"training", "glossary"})
 SKIPPED_BUTTONS = {"export"}
 KEYS = [Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right,
         Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_F5,
@@ -109,13 +114,15 @@ def one_event(rng, window, state, qtbot) -> str:
             button.click()
             return f"button {button.objectName()} {button.text()!r}"
     elif choice < 0.56:
-        fields = visible(window, QLineEdit) + visible(window, QAbstractSpinBox)
+        fields = visible(window, QLineEdit) + visible(window, QAbstractSpinBox) + visible(window, QPlainTextEdit)
         if fields:
             field = rng.choice(fields)
             text = rng.choice(TEXTS)
             if isinstance(field, QLineEdit) and not field.isReadOnly():
                 field.setText(text)
                 field.returnPressed.emit()
+            elif isinstance(field, QPlainTextEdit) and not field.isReadOnly():
+                field.insertPlainText(text if rng.random() < 0.7 else "\n" + text)
             elif isinstance(field, QAbstractSpinBox):
                 field.lineEdit().setText(text)
                 field.interpretText()
@@ -126,7 +133,7 @@ def one_event(rng, window, state, qtbot) -> str:
         qtbot.keyClick(target, key)
         return f"key {key} on {type(target).__name__}"
     elif choice < 0.78:
-        topic = rng.choice(["learning-rate", "batch-size", "epoch", "hmm", "training", "glossary", "rag"])
+        topic = rng.choice(FUZZ_TOPICS)
         state.go(topic)
         return f"topic {topic}"
     elif choice < 0.82:
