@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRectF, QSize, Qt, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from explorer.core import formulas, handout
 from explorer.core.topics import Topic, TopicTree
@@ -34,11 +34,22 @@ def figure_image(figure: QWidget, scale: float = FIGURE_SCALE) -> QImage:
     image = QImage(QSize(round(size.width() * scale), round(size.height() * scale)), QImage.Format.Format_ARGB32)
     image.fill(figure.palette().window().color())
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.scale(scale, scale)
-    figure.render(painter)
-    painter.end()
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(scale, scale)
+        _draw(figure, painter)
+    finally:
+        painter.end()  # a painter left open on an image crashes when the garbage collector frees it
     return image
+
+
+def _draw(figure: QWidget, painter: QPainter) -> None:
+    """Draw ``figure`` with ``painter``: a plot view (QGraphicsView) draws its scene; any other
+    widget (a text demo has no plots) draws itself and its children."""
+    if isinstance(figure, QGraphicsView):
+        figure.render(painter)
+    else:
+        figure.render(painter, QPoint())
 
 
 def save_figure(figure: QWidget, path: Path, kind: str) -> None:
@@ -51,8 +62,10 @@ def save_figure(figure: QWidget, path: Path, kind: str) -> None:
         generator.setViewBox(figure.rect())
         generator.setTitle(figure.accessibleName() or "Concept Explorer")
         painter = QPainter(generator)
-        figure.render(painter)
-        painter.end()
+        try:
+            _draw(figure, painter)
+        finally:
+            painter.end()
         if not path.is_file() or path.stat().st_size == 0:
             raise OSError(f"nothing was written to {path}")
         return
