@@ -37,6 +37,7 @@ import numpy as np
 from explorer.core import ngram
 from explorer.core.params import ParamSpec, resolve
 from explorer.core.search import tokens
+from explorer.core.text_vectors import cosine_matrix, term_counts, tfidf_rows
 
 MAX_TOKENS = 20  # tokens per sampled answer
 CURVE_TEMPERATURES = (0.1, 0.4, 0.7, 1.0, 1.5, 2.0)
@@ -165,28 +166,10 @@ def terms(text: str, representation: str = "words") -> list[str]:
     return char_ngrams(text) if representation == "char3" else tokens(text)
 
 
-def tfidf_vectors(documents: Sequence[Sequence[str]]) -> np.ndarray:
-    """Unit-length TF-IDF rows (raw counts × smoothed idf over ``documents``); all-zero rows for
-    documents without terms."""
-    vocabulary: dict[str, int] = {}
-    for document in documents:
-        for term in document:
-            vocabulary.setdefault(term, len(vocabulary))
-    counts = np.zeros((len(documents), len(vocabulary)))
-    for row, document in enumerate(documents):
-        for term in document:
-            counts[row, vocabulary[term]] += 1.0
-    frequency = np.count_nonzero(counts, axis=0)
-    idf = np.log((1.0 + len(documents)) / (1.0 + frequency)) + 1.0
-    weights = counts * idf
-    norms = np.linalg.norm(weights, axis=1, keepdims=True)
-    return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
-
-
 def similarity_matrix(answers: Sequence[str], representation: str = "words") -> np.ndarray:
     """S_ij: cosine of the TF-IDF vectors of answers i and j, in [0, 1], with S_ii = 1."""
-    vectors = tfidf_vectors([terms(answer, representation) for answer in answers])
-    similarity = np.clip(vectors @ vectors.T, 0.0, 1.0)
+    similarity = cosine_matrix(tfidf_rows(term_counts([terms(answer, representation) for answer in answers]),
+                                          smooth=True))
     np.fill_diagonal(similarity, 1.0)
     return similarity
 

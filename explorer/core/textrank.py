@@ -44,6 +44,7 @@ import numpy as np
 
 from explorer.core.params import ParamSpec, resolve
 from explorer.core.search import plain, tokens
+from explorer.core.text_vectors import cosine_matrix, term_counts, tfidf_rows
 
 MAX_SENTENCES = 120  # longer texts are cut here: the graph and the bars would be unreadable
 TOLERANCE = 1e-10
@@ -199,22 +200,9 @@ def sentence_tokens(sentence: str) -> tuple[str, ...]:
     return tuple(_fold(token) for token in tokens(sentence) if _keep(token))
 
 
-def _counts(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-    """Sentence × token counts."""
-    index: dict[str, int] = {}
-    rows, columns = [], []
-    for row, found in enumerate(token_lists):
-        for token in found:
-            rows.append(row)
-            columns.append(index.setdefault(token, len(index)))
-    counts = np.zeros((len(token_lists), len(index)))
-    np.add.at(counts, (np.array(rows, dtype=int), np.array(columns, dtype=int)), 1.0)
-    return counts
-
-
 def overlap_similarity(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """|S_i ∩ S_j| / (log|S_i| + log|S_j|), with a zero diagonal (TextRank, section 4.1)."""
-    counts = _counts(token_lists)
+    counts = term_counts(token_lists)
     present = (counts > 0).astype(float)
     shared = present @ present.T
     logs = np.log(np.maximum(counts.sum(axis=1), 1.0))
@@ -225,14 +213,7 @@ def overlap_similarity(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
 
 def cosine_similarity(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """The cosine between TF-IDF vectors, idf over the sentences themselves; zero diagonal."""
-    counts = _counts(token_lists)
-    if counts.size == 0:
-        return np.zeros((len(token_lists), len(token_lists)))
-    frequency = (counts > 0).sum(axis=0)
-    vectors = counts * np.log(len(token_lists) / frequency)
-    norms = np.linalg.norm(vectors, axis=1)
-    vectors = vectors / np.where(norms > 0, norms, 1.0)[:, None]
-    weights = np.clip(vectors @ vectors.T, 0.0, 1.0)
+    weights = cosine_matrix(tfidf_rows(term_counts(token_lists), smooth=False))
     np.fill_diagonal(weights, 0.0)
     return weights
 
