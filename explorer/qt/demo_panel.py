@@ -146,8 +146,13 @@ class DemoPanel(QWidget):
             self._show_message(tr("demo.failed", self.state.lang, error=error))
             return
         self.demo.params_changed.connect(self._demo_changed)
+        self.demo.topic_requested.connect(self._open_topic)
         self.message.hide()
         self.body.addWidget(self.demo, 1)
+
+    def _open_topic(self, topic_id: str) -> None:
+        if topic_id in self.state.tree:
+            self.state.go(topic_id)
 
     def _put_away(self) -> None:
         """Hide the current demo and keep it, so coming back to its topic costs no rebuild."""

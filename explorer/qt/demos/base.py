@@ -33,6 +33,7 @@ class DemoWidget(QWidget):
     SPECS: Sequence[ParamSpec] = ()
     SUMMARY_LABEL = "status"  # the object name of the label that says what the plot shows
     params_changed = Signal(dict)
+    topic_requested = Signal(str)  # the demo links to a topic (the panel opens it as a page link would)
     playback: Playback | None = None
 
     def __init__(self, lang: str = "zh", overrides: Mapping[str, object] | None = None, parent: QWidget | None = None):

@@ -15,14 +15,13 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextBlock, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextBrowser, QVBoxLayout
 
 from explorer.core import retrieval
 from explorer.core.i18n import tr
 from explorer.core.search import MARK_END, MARK_START, make_snippet
-from explorer.core.state import ExplorerState
 from explorer.core.topics import LANGUAGES
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.plotting import status_label, steady_top, style_plot
@@ -41,7 +40,6 @@ class RetrievalDemo(DemoWidget):
 
     SPECS = retrieval.PARAMS
     SUMMARY_LABEL = "summary"
-    topic_requested = Signal(str)  # a passage's topic was clicked (the window is told through its state too)
 
     def build_view(self, layout: QVBoxLayout) -> None:
         self.result: retrieval.Retrieval | None = None
@@ -296,18 +294,6 @@ class RetrievalDemo(DemoWidget):
             self.open_topic(url.path())
 
     def open_topic(self, topic_id: str) -> None:
-        """Open a passage's topic as the page's ``topic:`` links do: through the window's state."""
+        """Open a passage's topic, as the page's ``topic:`` links do (the demo panel follows
+        ``topic_requested``)."""
         self.topic_requested.emit(topic_id)
-        state = self._state()
-        if state is not None and topic_id in state.tree:
-            state.go(topic_id)
-
-    def _state(self) -> ExplorerState | None:
-        """The explorer's state, held by the panel (or window) this demo sits in."""
-        widget = self.parentWidget()
-        while widget is not None:
-            state = getattr(widget, "state", None)
-            if isinstance(state, ExplorerState):
-                return state
-            widget = widget.parentWidget()
-        return None
