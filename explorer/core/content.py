@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
-from explorer import __version__
 from explorer.core.frontmatter import ContentError, ParsedFile, Problem, read_topic_file, split_file_name
 from explorer.core.params import ParamError, ParamSpec, coerce_all
-from explorer.core.resources import builtin_topics_dir
+from explorer.core.resources import builtin_topics_dir, code_stamp
 from explorer.core.topics import LANGUAGES, Topic, TopicTree
 
 DemoCatalog = Mapping[str, Sequence[ParamSpec]]
@@ -73,13 +72,7 @@ _LOADER_MODULES = ("content.py", "frontmatter.py", "topics.py", "params.py")
 
 
 def _cached_load(folders: Sequence[ContentFolder], cache_dir: Path) -> ContentSet:
-    fingerprint = hashlib.sha1(__version__.encode())
-    here = Path(__file__).parent
-    for name in _LOADER_MODULES:
-        source = here / name
-        if source.is_file():  # a frozen bundle has no sources: its version alone says what loaded
-            stat = source.stat()
-            fingerprint.update(f"{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    fingerprint = hashlib.sha1(code_stamp(*_LOADER_MODULES).encode())
     for folder in folders:
         fingerprint.update(f"{folder.path.resolve()}|{folder.builtin}".encode())
         if folder.path.is_dir():

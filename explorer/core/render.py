@@ -4,6 +4,10 @@ The renderer is safe for teachers' folders: raw HTML in the Markdown is shown as
 only the schemes the explorer routes (``topic:``, ``demo:``, ``answer:``, ``http(s):``, ``#anchor``),
 and images must be relative paths inside the topic's own folder. Links keep the ``scheme:path``
 form because QUrl lowercases and IDNA-encodes a ``scheme://host``.
+
+The Markdown itself is converted by :mod:`explorer.core.markdown_render`, imported on first use.
+Rendered bodies can be kept on disk (:func:`use_disk_cache`): a start-up whose first page was
+rendered in an earlier run then never loads Markdown before the window is painted.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import re
 from pathlib import Path
 from typing import Collection
 
-from explorer import __version__
 from explorer.core import formulas
 from explorer.core.i18n import tr
+from explorer.core.resources import code_stamp
 from explorer.core.selfcheck import SelfCheck, selfcheck_html
 from explorer.core.topics import Topic, TopicTree
 
@@ -26,22 +30,10 @@ ROUTED_SCHEMES = ("topic:", "demo:", "http://", "https://", "mailto:", "#")
 INLINE_FORMULA = r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?!\$)"
 
 
-def _renderer_stamp() -> str:
-    """The version, and the renderer's own source files' sizes and times where they exist (a
-    frozen bundle has none): cached bodies are keyed by it, so a changed renderer renders again."""
-    parts = [__version__]
-    here = Path(__file__).parent
-    for name in ("render.py", "markdown_render.py", "formulas.py", "frontmatter.py"):
-        try:
-            stat = (here / name).stat()
-        except OSError:
-            continue
-        parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
-    return "|".join(parts)
-
-
-RENDERER_VERSION = _renderer_stamp()
-_FORMULA_TAG = re.compile(r'(<p class="formula-block" align="center">)?<img src="formula:[0-9a-f]+" alt="([^"]*)" class="formula"')
+# Cached bodies are keyed by this too: a changed renderer renders them again.
+RENDERER_VERSION = code_stamp("render.py", "markdown_render.py", "formulas.py", "frontmatter.py")
+_FORMULA_TAG = re.compile(r'(<p class="formula-block" align="center">)?'
+                          r'<img src="formula:[0-9a-f]+" alt="([^"]*)" class="formula"')
 _disk_cache: Path | None = None
 
 

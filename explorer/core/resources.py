@@ -45,3 +45,19 @@ def asset_path(*parts: str) -> Path:
 def builtin_topics_dir() -> Path:
     """The folder of the topics that ship with the explorer."""
     return asset_path("topics")
+
+
+def code_stamp(*names: str) -> str:
+    """The explorer's version and, for each named module file of ``explorer/core`` that exists,
+    its size and modification time: what a cache of derived data is keyed by, so that editing the
+    code that made it makes it again (a frozen bundle has no sources; its version alone counts)."""
+    from explorer import __version__
+
+    parts = [__version__]
+    for name in names:
+        try:
+            stat = (_PACKAGE_DIR / "core" / name).stat()
+        except OSError:
+            continue
+        parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
