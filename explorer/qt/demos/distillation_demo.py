@@ -55,8 +55,9 @@ class DistillationDemo(DemoWidget):
         self.teacher_plot.setYRange(-0.06, 1.4, padding=0)  # room above the bars for the legend
         self.teacher_plot.getAxis("left").setTicks([[(v / 5, f"{v / 5:g}") for v in range(6)]])
         self.teacher_plot.getAxis("bottom").setTicks([[(c, str(int(c))) for c in classes]])
-        self.teacher_legend = self.teacher_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
-                                                          brush=legend_brush(theme))
+        # One row across the top, in the room above probability 1, so that no bar goes behind it.
+        self.teacher_legend = self.teacher_plot.addLegend(offset=(-4, 2), labelTextSize="8pt", verSpacing=-6,
+                                                          colCount=3, brush=legend_brush(theme))
 
         self.curves = {}
         for plot_name, plot in (("accuracy", self.accuracy_plot), ("loss", self.loss_plot)):
