@@ -26,9 +26,27 @@ def test_small_and_large_batch_loops_agree(batch):
     data = mb.make_dataset(1)
     rates = mb.learning_rates(0.3, batch, 2, warmup_epochs=1)
     orders = mb.epoch_orders(1, 2)
-    python = mb._sgd_python(data.features, data.labels, batch, rates, orders, np.arange(len(rates) + 1))
-    numpy = mb._sgd_numpy(data.features, data.labels, batch, rates, orders, np.arange(len(rates) + 1))
+    every = np.arange(len(rates) + 1)
+    start = np.array([0.1, -0.2, 0.05])
+    python = mb._sgd_python(data.features, data.labels, batch, rates, orders, every, start)
+    numpy = mb._sgd_numpy(data.features, data.labels, batch, rates, orders, every, start)
+    assert python[0] == pytest.approx(start)
     assert python == pytest.approx(numpy, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("batch", [1, 8, 128])
+def test_a_longer_run_continues_a_shorter_one_and_a_shorter_one_is_its_prefix(batch):
+    # The epochs slider reuses the kept path: it must be exactly what a fresh run computes.
+    data = mb.make_dataset(2)
+    fresh = {}
+    for epochs in (4, 2, 5):
+        rates = mb.learning_rates(0.7, batch, epochs, "linear", warmup_epochs=3)
+        fresh[epochs] = mb.sgd_path(data.features, data.labels, batch, rates, mb.epoch_orders(2, epochs))
+    mb._paths.clear()
+    for epochs in (2, 4, 5, 2):  # continue, continue, then slice
+        kept = mb.optimisation_path(2, batch, epochs, 0.7, "linear", 3)
+        assert np.array_equal(kept, fresh[epochs]), epochs
+    assert fresh[2] == pytest.approx(fresh[5][: len(fresh[2])], rel=0, abs=0)
 
 
 def test_an_epoch_has_ceil_n_over_b_steps_with_a_short_last_batch():
@@ -85,6 +103,10 @@ def test_linear_scaling_and_warmup():
     assert len(rates) == 32 and rates[-1] == pytest.approx(0.4)
     assert rates[:16] == pytest.approx(0.4 * np.arange(1, 17) / 16)
     assert mb.learning_rates(0.1, 128, 1, "off") == pytest.approx([0.1] * 16)
+    # the warmup lasts its epochs whatever the run's length: a shorter run ends part-way up
+    short = mb.learning_rates(0.1, 128, 1, "off", warmup_epochs=4)
+    assert short == pytest.approx(0.1 * np.arange(1, 17) / 64)
+    assert np.array_equal(short, mb.learning_rates(0.1, 128, 3, "off", warmup_epochs=4)[:16])
     # the reference batch keeps its rate
     assert mb.learning_rates(0.1, mb.REFERENCE_BATCH, 1, "linear")[0] == pytest.approx(0.1)
 

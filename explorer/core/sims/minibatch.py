@@ -5,7 +5,9 @@ feature, so the logistic loss L(θ) has a finite minimum θ*, found by Newton's 
 starts at θ = 0, shuffles the data once per epoch (the same shuffles for every batch size), cuts
 an epoch into ⌈N/B⌉ steps (the last batch may be smaller) and records the loss gap L(θ) − L(θ*)
 at checkpoints. The learning rate can follow the linear scaling rule η·B/32 (Goyal et al. 2017,
-arXiv:1706.02677) with a linear warmup. A modelled wall-clock time per step,
+arXiv:1706.02677) with a linear warmup over a fixed number of epochs, as in the paper (5 epochs
+there), whatever the run's length. A run's first epochs therefore never depend on how many
+follow: a longer run continues the path kept from a shorter one, and a shorter one is a slice. A modelled wall-clock time per step,
 t = overhead + 1 ms·max(B, P)/P for P parallel lanes, turns steps into time.
 
 Gradient noise: at the start θ = 0, the spread of minibatch gradients g_B around the full
@@ -177,60 +179,65 @@ def steps_per_epoch(batch: int, size: int = N_EXAMPLES) -> int:
 
 def learning_rates(base_lr: float, batch: int, epochs: int, scaling: str = "off",
                    warmup_epochs: int = 0, size: int = N_EXAMPLES) -> np.ndarray:
-    """The rate at each step: η, or η·B/32 under linear scaling, ramped up over the warmup."""
+    """The rate at each step: η, or η·B/32 under linear scaling, ramped up linearly over the
+    first ``warmup_epochs`` epochs (a run shorter than its warmup ends below the full rate)."""
     target = base_lr * batch / REFERENCE_BATCH if scaling == "linear" else base_lr
     per_epoch = steps_per_epoch(batch, size)
     total = per_epoch * epochs
-    warmup_steps = min(total, warmup_epochs * per_epoch)
+    warmup_steps = warmup_epochs * per_epoch
     ramp = np.minimum(1.0, (np.arange(total) + 1.0) / max(warmup_steps, 1))
     return target * ramp
 
 
 def sgd_path(features: np.ndarray, labels: np.ndarray, batch: int, rates: np.ndarray,
-             orders: np.ndarray, record: np.ndarray | None = None) -> np.ndarray:
-    """θ after the steps in ``record`` (default: every step, θ₀ = 0 first), shape (len(record), 3).
+             orders: np.ndarray, record: np.ndarray | None = None,
+             start: np.ndarray | None = None) -> np.ndarray:
+    """θ after the steps in ``record`` (default: every step, the starting θ first), shape (len(record), 3).
 
     Epoch e visits the rows in ``orders[e]``, in ⌈N/B⌉ batches (the last one may be short);
-    step k uses ``rates[k]``. A batch of B ≥ N is plain gradient descent.
+    step k uses ``rates[k]``. A batch of B ≥ N is plain gradient descent. The run starts at
+    ``start`` (default θ = 0), so a path can be continued where an earlier call stopped.
     """
     batch = min(batch, len(labels))
     wanted = np.arange(len(rates) + 1) if record is None else np.asarray(record)
+    theta = np.zeros(features.shape[1]) if start is None else np.asarray(start, dtype=float)
     if batch <= PYTHON_LOOP_MAX_BATCH:
-        return _sgd_python(features, labels, batch, rates, orders, wanted)
-    return _sgd_numpy(features, labels, batch, rates, orders, wanted)
+        return _sgd_python(features, labels, batch, rates, orders, wanted, theta)
+    return _sgd_numpy(features, labels, batch, rates, orders, wanted, theta)
 
 
-_SHUFFLED_KEPT = 4
-_shuffled_rows: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray, np.ndarray, list]] = {}
+_SHUFFLED_KEPT = 48
+_shuffled_rows: dict[tuple[int, int, bytes], tuple[np.ndarray, np.ndarray, list]] = {}
 
 
-def _shuffled_epochs(features: np.ndarray, labels: np.ndarray, orders: np.ndarray) -> list:
-    """(x1, x2, y) rows of every epoch in shuffled order, as Python lists.
+def _shuffled_epoch(features: np.ndarray, labels: np.ndarray, order: np.ndarray) -> list:
+    """(x1, x2, y) rows of one epoch in shuffled order, as Python lists.
 
-    They do not depend on the learning rate, so moving the rate slider reuses them; the arrays
-    are kept beside the lists so that a recycled ``id`` can never match.
+    They do not depend on the learning rate or on the run's length, so moving those sliders
+    reuses them. The key holds the order's bytes; the arrays are kept beside the lists so that
+    a recycled ``id`` can never match.
     """
-    key = (id(features), id(labels), id(orders))
+    key = (id(features), id(labels), order.tobytes())
     found = _shuffled_rows.get(key)
-    if found is not None and found[0] is features and found[1] is labels and found[2] is orders:
-        return found[3]
-    rows = np.column_stack([features[:, :2], labels])
-    epochs = [rows[order].tolist() for order in orders]
+    if found is not None and found[0] is features and found[1] is labels:
+        return found[2]
+    rows = np.column_stack([features[order, :2], labels[order]]).tolist()
     if len(_shuffled_rows) >= _SHUFFLED_KEPT:
         _shuffled_rows.pop(next(iter(_shuffled_rows)))
-    _shuffled_rows[key] = (features, labels, orders, epochs)
-    return epochs
+    _shuffled_rows[key] = (features, labels, rows)
+    return rows
 
 
-def _sgd_python(features, labels, batch, rates, orders, wanted) -> np.ndarray:
+def _sgd_python(features, labels, batch, rates, orders, wanted, theta) -> np.ndarray:
     """Small batches: a loop over floats beats numpy's per-call cost by far."""
     rate_list = rates.tolist()
     keep = set(wanted.tolist())
-    w1 = w2 = bias = 0.0
-    kept = {0: (0.0, 0.0, 0.0)}
+    w1, w2, bias = (float(value) for value in theta)
+    kept = {0: (w1, w2, bias)}
     step = 0
     tanh = math.tanh
-    for shuffled in _shuffled_epochs(features, labels, orders):
+    for order in orders:
+        shuffled = _shuffled_epoch(features, labels, order)
         if batch == 1:
             for x1, x2, y in shuffled:
                 scale = rate_list[step] * (0.5 + 0.5 * tanh(0.5 * (w1 * x1 + w2 * x2 + bias)) - y)
@@ -241,8 +248,8 @@ def _sgd_python(features, labels, batch, rates, orders, wanted) -> np.ndarray:
                 if step in keep:
                     kept[step] = (w1, w2, bias)
             continue
-        for start in range(0, len(shuffled), batch):
-            chunk = shuffled[start:start + batch]
+        for first in range(0, len(shuffled), batch):
+            chunk = shuffled[first:first + batch]
             g1 = g2 = gb = 0.0
             for x1, x2, y in chunk:
                 residual = 0.5 + 0.5 * tanh(0.5 * (w1 * x1 + w2 * x2 + bias)) - y
@@ -259,7 +266,7 @@ def _sgd_python(features, labels, batch, rates, orders, wanted) -> np.ndarray:
     return np.array([kept[k] for k in wanted.tolist()])
 
 
-def _sgd_numpy(features, labels, batch, rates, orders, wanted) -> np.ndarray:
+def _sgd_numpy(features, labels, batch, rates, orders, wanted, theta) -> np.ndarray:
     """Larger batches: one small matrix product per step."""
     size = len(labels)
     flat = orders.reshape(-1)
@@ -268,15 +275,44 @@ def _sgd_numpy(features, labels, batch, rates, orders, wanted) -> np.ndarray:
     starts = np.arange(0, size, batch)
     bounds = [(e * size + s, e * size + min(s + batch, size)) for e in range(len(orders)) for s in starts]
     keep = set(wanted.tolist())
-    theta = np.zeros(features.shape[1])
     kept = {0: theta}
-    for step, ((start, stop), rate) in enumerate(zip(bounds, rates.tolist()), start=1):
-        rows = half_x[start:stop]
-        residual = 0.5 * np.tanh(rows @ theta) + offsets[start:stop]
-        theta = theta - (2 * rate / (stop - start)) * (residual @ rows)
+    for step, ((first, stop), rate) in enumerate(zip(bounds, rates.tolist()), start=1):
+        rows = half_x[first:stop]
+        residual = 0.5 * np.tanh(rows @ theta) + offsets[first:stop]
+        theta = theta - (2 * rate / (stop - first)) * (residual @ rows)
         if step in keep:
             kept[step] = theta
     return np.array([kept[k] for k in wanted.tolist()])
+
+
+_PATHS_KEPT = 24
+_paths: dict[tuple, np.ndarray] = {}
+
+
+def optimisation_path(seed: int, batch: int, epochs: int, base_lr: float, scaling: str,
+                      warmup: int) -> np.ndarray:
+    """θ after every step of the first ``epochs`` epochs, θ₀ = 0 first: shape (steps + 1, 3).
+
+    The path of the longest run asked for so far is kept per setting: fewer epochs slice it,
+    more epochs continue it from its last θ, so the epochs slider only ever computes new epochs.
+    """
+    key = (int(seed), int(batch), float(base_lr), str(scaling), int(warmup))
+    data = make_dataset(seed)
+    per_epoch = steps_per_epoch(batch, data.size)
+    total = per_epoch * epochs
+    path = _paths.pop(key, None)  # re-inserted below: the dict's order is least recently used first
+    done_epochs = 0 if path is None else (len(path) - 1) // per_epoch
+    if done_epochs < epochs:
+        rates = learning_rates(base_lr, batch, epochs, scaling, warmup, data.size)
+        orders = epoch_orders(seed, epochs, data.size)
+        done = done_epochs * per_epoch
+        more = sgd_path(data.features, data.labels, batch, rates[done:], orders[done_epochs:],
+                        start=None if path is None else path[-1])
+        path = _frozen(more if path is None else np.concatenate([path, more[1:]]))
+    _paths[key] = path
+    while len(_paths) > _PATHS_KEPT:
+        _paths.pop(next(iter(_paths)))
+    return path[: total + 1]
 
 
 # -- runs --------------------------------------------------------------------------------------
@@ -324,7 +360,7 @@ def run_batch(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, 
     rates = learning_rates(base_lr, batch, epochs, scaling, warmup, data.size)
     per_epoch = steps_per_epoch(batch, data.size)
     steps = checkpoint_steps(len(rates), per_epoch)
-    thetas = sgd_path(data.features, data.labels, batch, rates, epoch_orders(seed, epochs, data.size), steps)
+    thetas = optimisation_path(seed, batch, epochs, base_lr, scaling, warmup)[steps]
     with np.errstate(over="ignore", invalid="ignore"):
         loss = losses(data.features, data.labels, thetas)
     blown = ~np.isfinite(loss) | (loss > BLOW_UP_FACTOR * data.start_loss)
