@@ -3,7 +3,11 @@
 The registry (and with it pyqtgraph and numpy) is imported only when ``activate()`` is called,
 after the window's first paint, so start-up shows the tree and the page first. A topic change
 to a topic with the same demo keeps the widget and only applies the new parameters; a different
-demo replaces it and the old one's ``cleanup()`` is called.
+demo replaces it, and the old one is kept hidden (a few of them) or cleaned up.
+
+Building a demo takes tens of milliseconds, more than a topic switch may. So a topic whose demo
+is not kept shows its page first: the panel shows "loading" and builds the demo right after that
+has been painted, or at once when anything asks for ``demo``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Mapping
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -24,6 +28,7 @@ from explorer.qt.theme import current_theme, zoomed_font
 log = logging.getLogger(__name__)
 HIGHLIGHT_MS = 1500
 KEPT_DEMOS = 6  # built demos kept (hidden) besides the one on show
+BUILD_AFTER_MS = 250  # a deferred build waits at most this long for the page to be painted
 
 
 def _alive(widget: QWidget) -> bool:
@@ -42,8 +47,13 @@ class DemoPanel(QWidget):
         self.state = state
         self.setObjectName("demo-panel")
         self.registry = None
-        self.demo = None
+        self._demo = None
         self.demo_id: str | None = None
+        self._pending = False  # demo_id's widget is still to be built
+        self._build_posted = False
+        # In case nothing gets painted (a minimised window), a deferred build starts anyway.
+        self._build_timer = QTimer(self, singleShot=True, interval=BUILD_AFTER_MS)
+        self._build_timer.timeout.connect(lambda: self._build_pending())
         self._kept: dict = {}  # demo id → a built demo widget, hidden
         self.zoom = 1.0
         self._applying_own_change = False
@@ -74,6 +84,7 @@ class DemoPanel(QWidget):
         self.message = QLabel(objectName="demo-message")  # shown while no demo is built
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        self.message.installEventFilter(self)  # its first paint after a switch starts the build
         layout.addWidget(self.message, 1)
         self.body = layout
         state.subscribe(self._state_changed)
@@ -85,6 +96,18 @@ class DemoPanel(QWidget):
         self.setVisible(bool(topic and topic.demo))
 
     # -- building ---------------------------------------------------------------------------
+    @property
+    def demo(self):
+        """The demo on show (None if the topic has none), built now if it was still waiting."""
+        if self._pending:
+            self._build_pending()
+        return self._demo
+
+    @property
+    def building(self) -> bool:
+        """True while the current topic's demo waits to be built after the page's paint."""
+        return self._pending
+
     def activate(self) -> None:
         """Import the registry and build the current topic's demo (call after the first paint)."""
         failure = None
@@ -98,23 +121,30 @@ class DemoPanel(QWidget):
             except Exception as error:  # a broken demo module must not keep the window from starting
                 self.registry = {}
                 failure = error
-        self.sync()
+        self.sync(defer=False)  # the first paint is over: build now
         self.demo_ready.emit()
         if failure is not None:
             raise failure  # to the fault handler: logged and told, with every page still readable
 
-    def sync(self) -> None:
-        """Make the panel show the current topic's demo with the state's parameters."""
+    def sync(self, defer: bool = True) -> None:
+        """Make the panel show the current topic's demo with the state's parameters; a demo that
+        must be built waits for the page's paint if ``defer`` and the window is on screen."""
         if self.registry is None or self.state.topic_id is None:
             return
         topic = self.state.tree.get(self.state.topic_id)
         wanted = topic.demo if topic.demo in self.registry else None
-        if wanted is not None and (wanted != self.demo_id or self.demo is None):
-            self._replace(wanted)
+        if wanted is not None and (wanted != self.demo_id or (self._demo is None and not self._pending)):
+            self._replace(wanted, defer=defer and self.window().isVisible())
         elif wanted is not None:
-            self.demo.set_params(self.state.params)
+            if self._demo is not None:
+                self._demo.set_params(self.state.params)
+            elif not defer:  # it was waiting for a paint: build it now
+                self._build_pending()
         else:
-            # Keep the last demo (hidden with the panel): coming back to it is then instant.
+            # Keep the last demo (hidden with the panel): coming back to it is then instant. A
+            # demo still waiting to be built is not built.
+            self._pending = False
+            self._build_timer.stop()
             key = "demo.none" if topic.demo is None else "demo.unavailable"
             self._show_message(tr(key, self.state.lang, demo=topic.demo))
         # A topic without a demo gives the page the whole width.
@@ -122,33 +152,59 @@ class DemoPanel(QWidget):
         self._fill_presets()
         self.retranslate()
 
-    def _replace(self, demo_id: str | None) -> None:
-        """Show ``demo_id``'s widget: the one built before if it is kept, else a new one."""
+    def _replace(self, demo_id: str | None, defer: bool = False) -> None:
+        """Show ``demo_id``'s widget: the one built before if it is kept, else a new one, built
+        after the next paint when ``defer`` is set (the panel is on screen and the page first)."""
         self._put_away()
         self.demo_id = demo_id
         if demo_id is None:
             return
         kept = self._kept.pop(demo_id, None)
         if kept is not None:
-            self.demo = kept
+            self._demo = kept
             if kept.lang != self.state.lang:
                 kept.set_lang(self.state.lang)
             kept.set_params(self.state.params)
             kept.show()
             self.message.hide()
             return
+        if defer:
+            self._pending = True
+            self._show_message(tr("demo.loading", self.state.lang))
+            self._build_timer.start()
+            return
+        self._build(demo_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.message and event.type() == QEvent.Type.Paint and self._pending and not self._build_posted:
+            # The page and this message are on screen: build in the next turn of the event loop.
+            self._build_posted = True
+            QTimer.singleShot(0, self, self._build_pending)
+        return super().eventFilter(watched, event)
+
+    def _build_pending(self) -> None:
+        self._build_posted = False
+        self._build_timer.stop()
+        if self._pending and self.demo_id is not None:
+            self._pending = False
+            self._build(self.demo_id)
+            self._fill_presets()
+            self.demo_ready.emit()
+
+    def _build(self, demo_id: str) -> None:
         entry = self.registry[demo_id]
         try:
-            self.demo = entry.widget(self.state.lang, self.state.params, self)
+            self._demo = entry.widget(self.state.lang, self.state.params, self)
         except Exception as error:  # a broken demo must not take the window down
             log.exception("demo %s failed to build", demo_id)
-            self.demo = None
+            self._demo = None
             self._show_message(tr("demo.failed", self.state.lang, error=error))
             return
-        self.demo.params_changed.connect(self._demo_changed)
-        self.demo.topic_requested.connect(self._open_topic)
+        self._demo.params_changed.connect(self._demo_changed)
+        self._demo.topic_requested.connect(self._open_topic)
         self.message.hide()
-        self.body.addWidget(self.demo, 1)
+        self.body.addWidget(self._demo, 1)
+        self._demo.show()  # now, not when the layout gets round to it: it may be exported at once
 
     def _open_topic(self, topic_id: str) -> None:
         if topic_id in self.state.tree:
@@ -156,11 +212,13 @@ class DemoPanel(QWidget):
 
     def _put_away(self) -> None:
         """Hide the current demo and keep it, so coming back to its topic costs no rebuild."""
-        if self.demo is None:
+        self._pending = False  # a demo not built yet is simply not built
+        self._build_timer.stop()
+        if self._demo is None:
             return
-        self.demo.hide()  # pauses its animation
-        self._kept[self.demo_id] = self.demo
-        self.demo = None
+        self._demo.hide()  # pauses its animation
+        self._kept[self.demo_id] = self._demo
+        self._demo = None
         while len(self._kept) > KEPT_DEMOS:
             self._discard(self._kept.pop(next(iter(self._kept))))
 
@@ -175,7 +233,7 @@ class DemoPanel(QWidget):
         for demo in self._kept.values():  # built in the old colours
             self._discard(demo)
         self._kept.clear()
-        if self.demo is not None and self.demo_id is not None:
+        if (self._demo is not None or self._pending) and self.demo_id is not None:
             demo_id = self.demo_id
             self.close_demo()
             self._replace(demo_id)
@@ -183,28 +241,30 @@ class DemoPanel(QWidget):
 
     def close_demo(self) -> None:
         """Clean up and remove the current demo widget and the ones kept."""
-        for demo in [self.demo, *self._kept.values()]:
+        for demo in [self._demo, *self._kept.values()]:
             if demo is not None:
                 self._discard(demo)
         self._kept.clear()
-        self.demo = None
+        self._demo = None
+        self._pending = False
         self.demo_id = None
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setVisible(self.demo is None)
+        self.message.setVisible(self._demo is None)
 
     # -- presets and parameters -------------------------------------------------------------
     def _fill_presets(self) -> None:
         self.presets.clear()
         topic = self.state.tree.get(self.state.topic_id) if self.state.topic_id else None
-        presets = topic.page(self.state.lang).presets if topic and self.demo is not None else ()
+        has_demo = self._demo is not None or self._pending
+        presets = topic.page(self.state.lang).presets if topic and has_demo else ()
         self.presets.addItem(tr("demo.choose_preset", self.state.lang), None)
         for preset in presets:
             self.presets.addItem(preset.label, dict(preset.params))
         self.presets.setVisible(bool(presets))
         for button in (self.reset_button, self.link_button, self.export_button):
-            button.setVisible(self.demo is not None)
+            button.setVisible(has_demo)
 
     def _preset_chosen(self, index: int) -> None:
         params = self.presets.itemData(index)
@@ -248,9 +308,9 @@ class DemoPanel(QWidget):
     def recover(self) -> None:
         """After an unexpected error in the demo: throw its widget away (stopping any animation)
         and build it again from its defaults."""
-        if self.demo is None:
+        if self._demo is None:
             return
-        demo, self.demo = self.demo, None
+        demo, self._demo = self._demo, None
         self._discard(demo)
         if self.state.params:
             self.state.set_params({}, replace=True)  # the panel syncs: a new widget is built
@@ -273,8 +333,8 @@ class DemoPanel(QWidget):
         if change in ("topic", "params"):
             self.sync()
         elif change == "lang":
-            if self.demo is not None:
-                self.demo.set_lang(self.state.lang)
+            if self._demo is not None:
+                self._demo.set_lang(self.state.lang)
             self.sync()
 
     # -- language and zoom ------------------------------------------------------------------

@@ -157,3 +157,54 @@ def test_a_demo_is_kept_when_its_topic_is_left_and_reused_on_return(window, stat
     state.go("learning-rate")
     assert window.demo_panel.demo is first and first.isVisible()
     assert first.lang == "en" and first.params["lr"] == 0.1  # the state's parameters, not the old ones
+
+
+def test_a_demo_not_kept_is_built_after_its_page_is_painted(window, state, qtbot):
+    panel = window.demo_panel
+    built = []
+    panel.demo_ready.connect(lambda: built.append(panel._demo))
+    state.go("epoch")
+    # The page is there at once; the demo waits, with a loading message, for that paint.
+    assert "轮次与早停" in window.page.toPlainText()
+    assert panel.building and panel._demo is None
+    assert panel.message.isVisibleTo(window) and panel.message.text() == "正在加载演示……"
+    qtbot.waitUntil(lambda: not panel.building, timeout=5000)
+    assert len(built) == 1 and built[0] is panel.demo and panel.demo.isVisible()
+    assert not panel.message.isVisibleTo(window)
+    assert type(panel.demo).__name__ == "EpochsDemo"
+
+
+def test_asking_for_a_demo_still_to_be_built_builds_it_at_once(window, state):
+    state.go("batch-size", {"epochs": 4})
+    assert window.demo_panel.building
+    demo = window.demo_panel.demo  # e.g. an export or a lesson step that needs it now
+    assert not window.demo_panel.building and demo.isVisible() and demo.params["epochs"] == 4
+
+
+def test_a_demo_left_before_it_was_built_is_never_built(window, state, qtbot, monkeypatch):
+    import dataclasses
+
+    from explorer.qt.demos import REGISTRY
+
+    built = []
+    entry = REGISTRY["epochs"]
+    monkeypatch.setitem(REGISTRY, "epochs", dataclasses.replace(entry, widget=lambda *a: built.append(1) or entry.widget(*a)))
+    state.go("epoch")
+    state.go("training")  # no demo: the panel hides, nothing is waiting
+    assert not window.demo_panel.building
+    qtbot.wait(400)  # past the fallback timer too
+    assert built == [] and not window.demo_panel.isVisible()
+
+
+def test_a_state_change_while_a_demo_waits_keeps_it_waiting(window, state, qtbot):
+    panel = window.demo_panel
+    state.go("batch-size")
+    state.set_params({"epochs": 5})  # still waiting: built later from the state's parameters
+    assert panel.building
+    qtbot.waitUntil(lambda: not panel.building, timeout=5000)
+    assert panel.demo is not None and panel.demo.params["epochs"] == 5
+    assert not panel.message.isVisibleTo(window)
+    state.go("epoch")
+    assert panel.building
+    panel.activate()  # a second call, as after the first paint: what waits is built now
+    assert not panel.building and type(panel.demo).__name__ == "EpochsDemo"

@@ -68,8 +68,9 @@ class DemoWidget(QWidget):
         summary = self.findChild(ScaledLabel, self.SUMMARY_LABEL)
         if summary is not None:
             summary.text_changed.connect(self._summary_changed)
-        self.set_lang(lang)
+        self._set_texts(lang)
         self.redraw()
+        name_widgets(self, lang)  # after the first drawing, which may title the plots
         self._scale_plots()
 
     # -- for subclasses -------------------------------------------------------------------
@@ -151,6 +152,10 @@ class DemoWidget(QWidget):
         self._control_changed(name, control.value())
 
     def set_lang(self, lang: str) -> None:
+        self._set_texts(lang)
+        name_widgets(self, lang)
+
+    def _set_texts(self, lang: str) -> None:
         self.lang = lang
         for name, control in self.controls.items():
             self.control_labels[name].setText(control.spec.text(lang))
@@ -158,4 +163,3 @@ class DemoWidget(QWidget):
         if self.playback is not None:
             self.playback.set_lang(lang)
         self.retranslate()
-        name_widgets(self, lang)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableWidget,
+from PySide6.QtWidgets import (QAbstractButton, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from explorer.core.i18n import tr
@@ -41,6 +41,15 @@ class MatrixTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setCornerButtonEnabled(False)
+
+    def updateGeometries(self) -> None:
+        # Qt shows its select-all button in the top-left corner again at every layout: an
+        # unlabelled button with no use here, so it stays hidden and the corner stays blank.
+        super().updateGeometries()
+        corner = self.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:
+            corner.hide()
 
     def load(self, values: np.ndarray, row_names: list[str], column_names: list[str], sum_title: str) -> None:
         self.blockSignals(True)
