@@ -103,3 +103,37 @@ def test_students_trained_side_by_side_are_the_students_trained_alone():
     # weights zero) every class has probability 1/10.
     assert together[0].test_loss[0] == pytest.approx(np.log(10))
     assert together[0].accuracy[0] == pytest.approx(np.mean(data.test_labels == 0))
+
+
+def test_steps_without_the_softmax_shift_are_the_steps_with_it(monkeypatch):
+    """Training skips subtracting the largest logit while the logits provably stay small; that
+    changes the arithmetic only by rounding."""
+    data = ds._data(3, 0.6, 5)
+    epochs = ds.recorded_epochs(200)
+    goals = [ds.objective(data.teacher, 0.7, 4.0), ds.Objective(), ds.objective(data.teacher, 1.0, 0.3)]
+    args = (data.inputs, data.labels, goals, 200, data.test_inputs, data.test_labels, epochs)
+    skipping = ds.train_students(*args)
+    monkeypatch.setattr(ds, "EXP_SAFE", -1.0)  # no step is provably safe: every step shifts
+    shifting = ds.train_students(*args)
+    for fast, safe in zip(skipping, shifting):
+        assert np.array_equal(fast.accuracy, safe.accuracy)
+        assert np.allclose(fast.test_loss, safe.test_loss, rtol=1e-12, atol=0)
+
+
+def test_scores_are_argmax_accuracy_and_mean_test_cross_entropy():
+    """Scoring many epochs at once equals scoring each with argmax (ties to the lowest class)
+    and −log softmax at the true class."""
+    rng = np.random.default_rng(3)
+    data = ds._data(2, 0.5, 1)
+    history = rng.normal(0.0, 2.0, size=(7, 2, ds.CLASSES, 3))
+    history[0] = 0.0  # every class ties
+    history[3, 1, 4] = history[3, 1, 7]  # two classes tie everywhere
+    accuracy, loss = ds._score(history, data.test_inputs, data.test_labels)
+    features = np.column_stack([data.test_inputs, np.ones(len(data.test_labels))])
+    rows = np.arange(len(data.test_labels))
+    for epoch in range(len(history)):
+        for student in range(2):
+            logits = features @ history[epoch, student].T
+            assert accuracy[epoch, student] == np.mean(logits.argmax(axis=1) == data.test_labels)
+            expected = -np.log(ds.softmax(logits)[rows, data.test_labels]).mean()
+            assert loss[epoch, student] == pytest.approx(expected, rel=1e-12)

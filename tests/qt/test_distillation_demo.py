@@ -4,6 +4,7 @@ extremes, and both languages."""
 import numpy as np
 import pytest
 
+from explorer.core.i18n import tr
 from explorer.core.sims import distillation
 from explorer.qt.demos.distillation_demo import DistillationDemo
 
@@ -47,3 +48,27 @@ def test_every_control_at_both_extremes(demo, spec):
         low, high = demo.loss_plot.getViewBox().viewRange()[1]
         assert demo.result.hard_only.test_loss.max() <= high
         assert demo.summary_label.text() and demo.detail_label.text()
+
+
+def test_the_plots_follow_every_change(demo):
+    """Only what changed is redrawn; whatever the order of changes, bars, curves and title show
+    the current simulation."""
+    changes = [("temperature", 1.5), ("alpha", 0.2), ("example", 7), ("epochs", 300), ("temperature", 9.0),
+               ("per_class", 5), ("example", 60), ("spread", 1.0), ("t_squared", "off"), ("alpha", 0.9)]
+    for name, value in changes:
+        demo.set_param(name, value)
+        result = demo.result
+        example = distillation.shown_example(demo.params, result)
+        temperature = float(demo.params["temperature"])
+        assert np.allclose(demo.cold_bars.opts["height"], distillation.softmax(result.teacher[example]))
+        assert np.allclose(demo.warm_bars.opts["height"], distillation.softmax(result.teacher[example], temperature))
+        assert demo.true_mark.data["x"][0] == result.labels[example]
+        for index, run in enumerate((result.distilled, result.hard_only)):
+            accuracy, loss = demo.curves["accuracy"][index], demo.curves["loss"][index]
+            assert np.array_equal(accuracy.xData, result.epochs) and np.array_equal(loss.xData, result.epochs)
+            assert np.array_equal(accuracy.yData, run.accuracy) and np.array_equal(loss.yData, run.test_loss)
+        rank = min(int(demo.params["example"]), len(result.labels))
+        assert demo.teacher_plot.titleLabel.text == tr("distil.plot.teacher", "zh", example=rank, total=len(result.labels),
+                                                       label=int(result.labels[example]), t=temperature,
+                                                       cold=distillation.entropy_bits(demo.cold_bars.opts["height"]),
+                                                       warm=distillation.entropy_bits(demo.warm_bars.opts["height"]))

@@ -126,47 +126,138 @@ def objective(soft: np.ndarray | None, alpha: float, temperature: float, t_squar
     return Objective(alpha, temperature, temperature ** 2 if t_squared else 1.0, softmax(soft, temperature))
 
 
+EXP_SAFE = 600.0  # |logit| within which exp, and a sum of ten of them, are finite normal floats
+MIN_UNSHIFTED = 4  # fewer provably safe steps than this: shift by the largest logit …
+RECHECK = 32  # … for this many steps before measuring the weights again
+
+
 def train_students(inputs: np.ndarray, labels: np.ndarray, objectives: Sequence[Objective], epochs: int,
                    test_inputs: np.ndarray, test_labels: np.ndarray, recorded: np.ndarray) -> list[Training]:
-    """Several students on the same data and steps, trained side by side: their weights are
-    columns of one matrix, so each step is one pass of numpy calls for all of them (two students
-    cost little more than one). Each student's arithmetic is its own, as if trained alone."""
-    count = len(objectives)
-    features = np.column_stack([inputs, np.ones(len(inputs))])
-    test_features = np.column_stack([test_inputs, np.ones(len(test_inputs))])
-    onehot = np.eye(CLASSES)[labels]
-    hard = np.array([goal.hard_weight for goal in objectives])[None, :, None]
-    soft = [(index, goal.soft_weight, 1.0 / goal.temperature) for index, goal in enumerate(objectives) if goal.soft_weight]
-    # ∂L/∂logits = w_hard·(p − y) + w_soft·(q(T) − p_teacher(T)); the constant part is computed once,
-    # and the learning rate and the 1/n of the mean are folded into the transposed features.
-    constant = np.stack([goal.hard_weight * onehot + (goal.soft_weight * goal.targets if goal.soft_weight else 0.0)
-                         for goal in objectives], axis=1)
-    backward = (LEARNING_RATE / len(features)) * features.T
-    weights = np.zeros((3, count * CLASSES))
-    test_rows = len(test_labels)
-    accuracy, test_loss = [], []
-    record = set(int(epoch) for epoch in recorded)
+    """Several students on the same data and steps, trained side by side in one set of numpy calls
+    per step (two students cost little more than one). Each student's arithmetic is its own, as if
+    trained alone.
+
+    Every softmax a step needs is a *view*: a student's logits times a scale, 1 for the
+    cross-entropy and 1/T for the soft term. The views' weights, scale × the student's weights,
+    are what is stored and updated, so each step is one matrix product for all the logits and one
+    softmax over all the views. Arrays are classes × examples: numpy reduces over the ten classes
+    as ten rows of vectors, far faster than along a last axis of length ten. The test set is scored
+    after training, from the weights kept at the recorded epochs.
+    """
+    count, rows = len(objectives), len(inputs)
+    views = _views(objectives)
+    width = len(views)
+    features = np.vstack([np.asarray(inputs, dtype=float).T, np.ones(rows)])  # 3 × examples
+    # ∂L/∂z_s = Σ_views weight·softmax(scale·z_s) − (w_hard·y + w_soft·p_teacher(T)), and the step is
+    # −lr/n · (∂L/∂z_s) @ featuresᵀ; a view's weights move by its scale times its student's step.
+    backward = (LEARNING_RATE / rows) * features.T
+    onehot = np.zeros((CLASSES, rows))
+    onehot[labels, np.arange(rows)] = 1.0
+    # mix @ stacked is the step of every view's weights: the first `width` rows of `stacked` are
+    # each view's softmax @ backward (written by the step), the last are the constant part of the step.
+    mix = np.zeros((width, 2 * width))
+    stacked = np.zeros((2 * width, CLASSES * 3))
+    for row, (student, scale, _) in enumerate(views):
+        for column, (other, _, weight) in enumerate(views):
+            if other == student:
+                mix[row, column] = scale * weight
+        mix[row, width + row] = -1.0
+        goal = objectives[student]
+        constant = goal.hard_weight * onehot
+        if goal.soft_weight:
+            constant = constant + goal.soft_weight * np.asarray(goal.targets, dtype=float).T
+        stacked[width + row] = scale * (constant @ backward).ravel()
+    softmax_step = stacked[:width].reshape(width * CLASSES, 3)
+    weights = np.zeros((width * CLASSES, 3))  # views 0 … count − 1 are the students' own weights
+    flat_weights = weights.reshape(width, CLASSES * 3)
+    logits = np.empty((width * CLASSES, rows))
+    by_view = logits.reshape(width, CLASSES, rows)
+    per_example = np.empty((width, 1, rows))  # a softmax's largest logit, then its normaliser
+    step = np.empty_like(flat_weights)
+    # The largest logit is subtracted before exp only to keep exp finite: softmax does not change
+    # with a shift. A logit is at most Σ_j |W_kj|·max_i |x_ij| in size, and one step changes it by
+    # at most `growth` (probabilities lie in [0, 1], so an entry of softmax @ backward is at most
+    # the column sum of |backward|). After the weights are measured, the steps that provably keep
+    # every logit within ±EXP_SAFE skip the subtraction, two of a step's nine calls; the unstable
+    # corner (small T without T², where the soft step is large) keeps it.
+    feature_size = np.abs(features).max(axis=1)
+    move = (np.abs(mix[:, :width]).sum(axis=1)[:, None, None] * np.abs(backward).sum(axis=0)
+            + np.abs(stacked[width:]).reshape(width, CLASSES, 3))
+    growth = max(float((move @ feature_size).max()), 1e-12)
+    next_check, shift = 0, True
+    record = {int(epoch) for epoch in recorded if 0 <= epoch <= epochs}
+    history = np.empty((len(record), count * CLASSES, 3))
+    kept = 0
+    # Each step is a fixed sequence of ufunc calls writing into the arrays above: on arrays this
+    # small the cost is per call, and the ndarray methods (max, sum, -=) add a wrapper to each.
     for epoch in range(epochs + 1):
-        logits = (features @ weights).reshape(len(features), count, CLASSES)
-        if epoch in record:  # every student's test accuracy and cross-entropy in one pass
-            test_logits = (test_features @ weights).reshape(test_rows, count, CLASSES)
-            top = test_logits.max(axis=2, keepdims=True)
-            log_total = np.log(np.exp(test_logits - top).sum(axis=2)) + top[..., 0]
-            truth = np.take_along_axis(test_logits, test_labels[:, None, None].repeat(count, axis=1), axis=2)[..., 0]
-            accuracy.append(np.mean(test_logits.argmax(axis=2) == test_labels[:, None], axis=0))
-            test_loss.append(np.mean(log_total - truth, axis=0))
+        if epoch in record:
+            history[kept] = weights[:count * CLASSES]
+            kept += 1
         if epoch == epochs:
             break
-        logits -= logits.max(axis=2, keepdims=True)
-        exp = np.exp(logits)
-        gradient = (hard / exp.sum(axis=2, keepdims=True)) * exp
-        for index, weight, inverse_t in soft:
-            scaled = np.exp(logits[:, index] * inverse_t)
-            gradient[:, index] += (weight / scaled.sum(axis=1, keepdims=True)) * scaled
-        gradient -= constant
-        weights -= backward @ gradient.reshape(len(features), count * CLASSES)
-    accuracy, test_loss = np.array(accuracy), np.array(test_loss)
+        if epoch == next_check:
+            room = EXP_SAFE - float((np.abs(weights) @ feature_size).max())
+            unshifted = min(int(room // growth) + 1, epochs) if room >= 0 else 0  # steps provably safe
+            shift = unshifted < MIN_UNSHIFTED
+            next_check = epoch + (RECHECK if shift else unshifted)
+        np.matmul(weights, features, out=logits)
+        if shift:
+            np.maximum.reduce(by_view, axis=1, keepdims=True, out=per_example)
+            np.subtract(by_view, per_example, out=by_view)
+        np.exp(logits, out=logits)
+        np.add.reduce(by_view, axis=1, keepdims=True, out=per_example)
+        np.divide(by_view, per_example, out=by_view)
+        np.matmul(logits, backward, out=softmax_step)
+        np.matmul(mix, stacked, out=step)
+        np.subtract(flat_weights, step, out=flat_weights)
+    accuracy, test_loss = _score(history.reshape(kept, count, CLASSES, 3), test_inputs, test_labels)
     return [Training(accuracy[:, index].copy(), test_loss[:, index].copy()) for index in range(count)]
+
+
+def _views(objectives: Sequence[Objective]) -> list[tuple[int, float, float]]:
+    """(student, scale, weight) of every softmax the students' gradients need: each student at
+    scale 1 first (in order, with its cross-entropy weight), then the soft terms at scale 1/T.
+    A soft term at T = 1 joins the student's own view."""
+    views = [[student, 1.0, goal.hard_weight] for student, goal in enumerate(objectives)]
+    for student, goal in enumerate(objectives):
+        if goal.soft_weight:
+            scale = 1.0 / goal.temperature
+            if scale == 1.0:
+                views[student][2] += goal.soft_weight
+            else:
+                views.append([student, scale, goal.soft_weight])
+    return [tuple(view) for view in views]
+
+
+SCORE_CHUNK = 1 << 16  # test logits scored at once: a block that stays in a core's L2 cache
+
+
+def _score(history: np.ndarray, test_inputs: np.ndarray, test_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Test accuracy and mean cross-entropy for weights ``history`` (epochs × students × classes × 3),
+    each (epochs × students). A prediction is the argmax, ties to the lowest class, as at epoch 0
+    where every class ties and class 0 is predicted."""
+    epochs, count = history.shape[:2]
+    size = len(test_labels)
+    test_features = np.vstack([np.asarray(test_inputs, dtype=float).T, np.ones(size)])
+    columns = np.arange(size)
+    lower = np.arange(CLASSES)[:, None] < test_labels[None, :]  # the classes an argmax would prefer in a tie
+    accuracy, loss = np.empty((epochs, count)), np.empty((epochs, count))
+    step = max(1, SCORE_CHUNK // (count * CLASSES * size))
+    for start in range(0, epochs, step):
+        part = history[start:start + step]
+        logits = (part.reshape(-1, 3) @ test_features).reshape(len(part), count, CLASSES, size)
+        top = logits.max(axis=2, keepdims=True)
+        truth = logits[:, :, test_labels, columns]
+        tied_below = logits == top
+        tied_below &= lower
+        correct = truth == top[:, :, 0]
+        correct &= ~tied_below.any(axis=2)
+        accuracy[start:start + step] = correct.mean(axis=2)
+        logits -= top
+        np.exp(logits, out=logits)
+        loss[start:start + step] = np.mean(np.log(logits.sum(axis=2)) + top[:, :, 0] - truth, axis=2)
+    return accuracy, loss
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,11 @@ class DistillationDemo(DemoWidget):
         self.teacher_sample = pg.PlotDataItem(pen=pg.mkPen(theme.foreground, width=1, style=Qt.PenStyle.DashLine))
         self._epochs_shown: float | None = None
         self._loss_top: float | None = None
+        # What is on screen, so that a redraw touches only what changed (a T or α move leaves the
+        # hard-label student's curves as they are, an epochs move the teacher panel, and so on).
+        self._teacher_shown: tuple | None = None
+        self._title_lang: str | None = None
+        self._runs_shown: list[distillation.Training | None] = [None, None]
 
     def retranslate(self) -> None:
         lang = self.lang
@@ -105,11 +110,14 @@ class DistillationDemo(DemoWidget):
             self._epochs_shown = right
             for plot in (self.accuracy_plot, self.loss_plot):
                 plot.setXRange(0, right, padding=0.02)
-        for name in ("accuracy", "loss"):
-            distilled, hard = self.curves[name]
-            values = (result.distilled, result.hard_only)
-            distilled.setData(epochs, getattr(values[0], "accuracy" if name == "accuracy" else "test_loss"))
-            hard.setData(epochs, getattr(values[1], "accuracy" if name == "accuracy" else "test_loss"))
+        # A run the simulation handed back unchanged (it caches them) is the one on screen.
+        for index, run in enumerate((result.distilled, result.hard_only)):
+            if self._runs_shown[index] is run:
+                continue
+            self._runs_shown[index] = run
+            # The simulation's curves are finite (its tests check every extreme).
+            self.curves["accuracy"][index].setData(epochs, run.accuracy, skipFiniteCheck=True)
+            self.curves["loss"][index].setData(epochs, run.test_loss, skipFiniteCheck=True)
         self.teacher_line.setValue(result.teacher_accuracy)
         top = steady_top(float(max(result.distilled.test_loss.max(), result.hard_only.test_loss.max())), self._loss_top)
         if top != self._loss_top:
@@ -123,12 +131,19 @@ class DistillationDemo(DemoWidget):
     def _draw_teacher(self) -> None:
         result, example = self.result, self._example()
         temperature = float(self.params["temperature"])
+        shown = self._teacher_shown  # (teacher logits, example, temperature) on screen
+        same_example = shown is not None and shown[0] is result.teacher and shown[1] == example
+        if same_example and shown[2] == temperature and self._title_lang == self.lang:
+            return
+        self._teacher_shown = (result.teacher, example, temperature)
+        self._title_lang = self.lang
         logits = result.teacher[example]
         cold, warm = distillation.softmax(logits), distillation.softmax(logits, temperature)
-        self.cold_bars.setOpts(height=cold)
-        self.warm_bars.setOpts(height=warm)
         label = int(result.labels[example])
-        self.true_mark.setData([label], [-0.03])
+        if not same_example:  # the T = 1 bars and the true-class mark move only with the example
+            self.cold_bars.setOpts(height=cold)
+            self.true_mark.setData([label], [-0.03])
+        self.warm_bars.setOpts(height=warm)
         rank = min(int(self.params["example"]), len(result.labels))
         self.teacher_plot.setTitle(tr("distil.plot.teacher", self.lang, example=rank,
                                       total=len(result.labels), label=label,
