@@ -104,3 +104,15 @@ def test_learning_rate_greys_out_parameters_that_do_not_apply(qtbot):
     assert not demo.controls["condition"].isEnabled() and demo.controls["curvature"].isEnabled()
     demo.set_param("function", "ravine")
     assert demo.controls["condition"].isEnabled() and demo.controls["y0"].isEnabled()
+
+
+@pytest.mark.parametrize("demo_id", sorted(REGISTRY))
+def test_no_plot_carries_pyqtgraphs_english_context_menus(qtbot, demo_id):
+    import pyqtgraph as pg
+
+    demo = REGISTRY[demo_id].widget("zh")
+    qtbot.addWidget(demo)
+    boxes = [item for view in demo.findChildren(pg.GraphicsView) for item in view.scene().items()
+             if isinstance(item, pg.ViewBox)]
+    assert all(box.menu is None and not box.menuEnabled() for box in boxes)
+    demo.cleanup()

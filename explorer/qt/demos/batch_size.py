@@ -18,7 +18,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, status_label, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, status_label, style_plot
 from explorer.qt.theme import Theme
 
 GAP_RANGE = (1e-5, 1000.0)  # fixed y range; the top three decades keep the legend clear
@@ -93,9 +93,9 @@ class BatchSizeDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
-        self.loss_plot = self.plots.addPlot(row=0, col=0, colspan=2)
-        self.noise_plot = self.plots.addPlot(row=1, col=0)
-        self.scatter_plot = self.plots.addPlot(row=1, col=1)
+        self.loss_plot = add_plot(self.plots, row=0, col=0, colspan=2)
+        self.noise_plot = add_plot(self.plots, row=1, col=0)
+        self.scatter_plot = add_plot(self.plots, row=1, col=1)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.loss_plot, self.noise_plot, self.scatter_plot):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdi
 from explorer.core import consistency
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import legend_brush, status_label, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, status_label, style_plot
 
 BAR_WIDTH = 0.7
 LABELLED_CELLS = 8  # similarity values are written in the cells up to this many answers
@@ -144,9 +144,9 @@ class ConsistencyDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(330)
-        self.heat_plot = self.plots.addPlot(row=0, col=0)
-        self.score_plot = self.plots.addPlot(row=0, col=1)
-        self.curve_plot = self.plots.addPlot(row=1, col=0, colspan=2)
+        self.heat_plot = add_plot(self.plots, row=0, col=0)
+        self.score_plot = add_plot(self.plots, row=0, col=1)
+        self.curve_plot = add_plot(self.plots, row=1, col=0, colspan=2)
         self.legend = pg.LegendItem(offset=None, labelTextSize="8pt", colCount=3)
         self.plots.addItem(self.legend, row=2, col=0, colspan=2)
         self.plots.ci.layout.setRowStretchFactor(0, 3)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import distillation
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
 
 BAR_WIDTH = 0.38
 
@@ -34,9 +34,9 @@ class DistillationDemo(DemoWidget):
         self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
-        self.teacher_plot = self.plots.addPlot(row=0, col=0, colspan=2)
-        self.accuracy_plot = self.plots.addPlot(row=1, col=0)
-        self.loss_plot = self.plots.addPlot(row=1, col=1)
+        self.teacher_plot = add_plot(self.plots, row=0, col=0, colspan=2)
+        self.accuracy_plot = add_plot(self.plots, row=1, col=0)
+        self.loss_plot = add_plot(self.plots, row=1, col=1)
         for plot in (self.teacher_plot, self.accuracy_plot, self.loss_plot):
             style_plot(plot)
             plot.disableAutoRange()

@@ -22,7 +22,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import dpo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 RUN_SECONDS = 8.0  # a run plays in about this long at 1×
@@ -55,9 +55,9 @@ class DpoDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(360)
-        self.loss_plot = self.plots.addPlot(row=0, col=0)
-        self.training_plot = self.plots.addPlot(row=0, col=1)
-        self.policy_plot = self.plots.addPlot(row=1, col=0, colspan=2)
+        self.loss_plot = add_plot(self.plots, row=0, col=0)
+        self.training_plot = add_plot(self.plots, row=0, col=1)
+        self.policy_plot = add_plot(self.plots, row=1, col=0, colspan=2)
         self.plots.ci.layout.setRowStretchFactor(0, 1)
         self.plots.ci.layout.setRowStretchFactor(1, 1)
         for plot in (self.loss_plot, self.training_plot, self.policy_plot):

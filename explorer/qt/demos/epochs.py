@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import early_stopping as es
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, log_ticks, status_label, steady_log_range, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, log_ticks, status_label, steady_log_range, style_plot
 
 RUN_SECONDS = 6.0  # a run plays in about this long at 1×
 LOSS_FLOOR = 1e-4  # the log axis ends here; a perfect fit is drawn at the floor
@@ -46,8 +46,8 @@ class EpochsDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
-        self.loss_plot = self.plots.addPlot(row=0, col=0)
-        self.fit_plot = self.plots.addPlot(row=1, col=0)
+        self.loss_plot = add_plot(self.plots, row=0, col=0)
+        self.fit_plot = add_plot(self.plots, row=1, col=0)
         self.plots.ci.layout.setRowStretchFactor(0, 1)
         self.plots.ci.layout.setRowStretchFactor(1, 1)
         style_plot(self.loss_plot)

@@ -77,7 +77,7 @@ class LearningView(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(enableMenu=False)
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
         self.curve = self.plot.plot(pen=pg.mkPen(current_theme().colour(1), width=current_theme().line_width), symbol="o", symbolSize=5,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import log_ticks, steady_log_range, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, log_ticks, steady_log_range, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 MIN_LOG_LOSS = 1e-16
@@ -37,9 +37,9 @@ class LearningRateDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(360)
-        self.path_plot = self.plots.addPlot(row=0, col=0, colspan=2)
-        self.loss_plot = self.plots.addPlot(row=1, col=0)
-        self.rate_plot = self.plots.addPlot(row=1, col=1)
+        self.path_plot = add_plot(self.plots, row=0, col=0, colspan=2)
+        self.loss_plot = add_plot(self.plots, row=1, col=0)
+        self.rate_plot = add_plot(self.plots, row=1, col=1)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
         style_plot(self.path_plot)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import quantization
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import log_ticks, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, log_ticks, steady_top, style_plot
 
 BINS = 120
 
@@ -35,9 +35,9 @@ class QuantizationDemo(DemoWidget):
         self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
-        self.histogram_plot = self.plots.addPlot(row=0, col=0, colspan=2)
-        self.error_plot = self.plots.addPlot(row=1, col=0)
-        self.output_plot = self.plots.addPlot(row=1, col=1)
+        self.histogram_plot = add_plot(self.plots, row=0, col=0, colspan=2)
+        self.error_plot = add_plot(self.plots, row=1, col=0)
+        self.output_plot = add_plot(self.plots, row=1, col=1)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.histogram_plot, self.error_plot, self.output_plot):

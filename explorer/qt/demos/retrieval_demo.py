@@ -24,7 +24,7 @@ from explorer.core.i18n import tr
 from explorer.core.search import MARK_END, MARK_START, make_snippet
 from explorer.core.topics import LANGUAGES
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, status_label, steady_top, style_plot
 
 SHOWN = retrieval.SHOWN
 BAR = 0.7  # bar thickness, in rows
@@ -70,7 +70,7 @@ class RetrievalDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(230)
-        self.score_plot = self.plots.addPlot(row=0, col=0)
+        self.score_plot = add_plot(self.plots, row=0, col=0)
         style_plot(self.score_plot)
         self.score_plot.showGrid(x=True, y=False, alpha=0.2)
         self.score_plot.disableAutoRange()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import sampling
 from explorer.qt.demos.base import PLOT_TEXT_RATIO, DemoWidget
-from explorer.qt.demos.plotting import style_plot
+from explorer.qt.demos.plotting import add_plot, style_plot
 
 SHOWN = 12  # candidates with a row of their own; the rest share the "other" row
 ROWS = SHOWN + 1
@@ -47,8 +47,8 @@ class SamplingDemo(DemoWidget):
         self.plots.setMinimumHeight(360)
         # The prompt spans both plots: as a plot title it would hold the first plot at its width.
         self.prompt_label = self.plots.addLabel("", row=0, col=0, colspan=2)
-        self.dist_plot = self.plots.addPlot(row=1, col=0)
-        self.sample_plot = self.plots.addPlot(row=1, col=1)
+        self.dist_plot = add_plot(self.plots, row=1, col=0)
+        self.sample_plot = add_plot(self.plots, row=1, col=1)
         self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
         rows = np.arange(ROWS, dtype=float)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
 from explorer.core import textrank
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import legend_brush, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, status_label, steady_top, style_plot
 
 NODE_LEVELS = 8  # node sizes and shades
 EDGE_LEVELS = 4  # edges are drawn in this many widths and shades, weakest first
@@ -73,8 +73,8 @@ class SummarizerDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(230)
-        self.graph_plot = self.plots.addPlot(row=0, col=0)
-        self.score_plot = self.plots.addPlot(row=0, col=1)
+        self.graph_plot = add_plot(self.plots, row=0, col=0)
+        self.score_plot = add_plot(self.plots, row=0, col=1)
         self.plots.ci.layout.setColumnStretchFactor(0, 1)
         self.plots.ci.layout.setColumnStretchFactor(1, 1)
         for plot in (self.graph_plot, self.score_plot):
