@@ -84,6 +84,18 @@ def test_x_axis_switches_and_relabels(demo):
     assert "10 ms" in demo.detail_label.text()
 
 
+def test_switching_the_x_axis_keeps_the_fixed_loss_range(demo):
+    fixed = demo.loss_plot.viewRange()[1]
+    assert fixed == pytest.approx([-5.0, 3.0])
+    for mode in ("epochs", "time", "steps"):
+        demo.set_param("xaxis", mode)
+        demo.set_param("lr", 2.0 if mode == "time" else 0.1)
+        assert demo.loss_plot.vb.state["autoRange"] == [False, False], mode
+        assert demo.loss_plot.viewRange()[1] == pytest.approx(fixed), mode
+        assert demo.loss_plot.getAxis("bottom").logMode == (mode != "epochs")
+        assert demo.curves[8].curve.opts["logMode"] == [mode != "epochs", True]
+
+
 def test_divergence_is_named_and_never_drawn_as_nan(demo):
     demo.set_params({"lr": 10.0, "scaling": "linear"})
     full = demo.experiment.run_for(mb.N_EXAMPLES)

@@ -103,6 +103,16 @@ def test_log_axis_places_epoch_zero_at_one(demo):
     assert demo.train_curve.xData[0] == 0.0
 
 
+def test_the_epoch_axis_switch_keeps_the_demos_own_ranges(demo):
+    for scale in ("log", "linear", "log"):
+        demo.set_param("xscale", scale)
+        demo.set_param("lr", 0.05 if scale == "log" else 0.2)
+        assert demo.loss_plot.vb.state["autoRange"] == [False, False], scale
+        right = demo.loss_plot.viewRange()[0][1]
+        last = demo.experiment.training.last_epoch  # the whole run, the part after the stop faint
+        assert right == pytest.approx(np.log10(last + 1) if scale == "log" else last, rel=0.05), scale
+
+
 def test_language_switch_retitles_everything(demo):
     demo.set_lang("en")
     assert demo.status.text().startswith("Stopped early at epoch")

@@ -18,7 +18,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, legend_brush, status_label, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, set_log_mode, status_label, style_plot
 from explorer.qt.theme import Theme
 
 GAP_RANGE = (1e-5, 1000.0)  # fixed y range; the top three decades keep the legend clear
@@ -110,7 +110,7 @@ class BatchSizeDemo(DemoWidget):
         self._chosen_noise = None
 
     def _build_loss_plot(self) -> None:
-        self.loss_plot.setLogMode(x=True, y=True)
+        set_log_mode(self.loss_plot, True, True)
         self.loss_plot.setYRange(math.log10(GAP_RANGE[0]), math.log10(GAP_RANGE[1]), padding=0)
         self.legend = self.loss_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                               brush=legend_brush(self.theme))
@@ -118,7 +118,7 @@ class BatchSizeDemo(DemoWidget):
 
     def _build_noise_plots(self) -> None:
         width = self.theme.line_width
-        self.noise_plot.setLogMode(x=True, y=True)
+        set_log_mode(self.noise_plot, True, True)
         self.noise_legend = self.noise_plot.addLegend(offset=(4, -4), labelTextSize="7pt", verSpacing=-8)
         self.plain_line = self.noise_plot.plot(pen=pg.mkPen(self.theme.muted, width=width, style=Qt.PenStyle.DashLine))
         self.expected_line = self.noise_plot.plot(pen=pg.mkPen(self.theme.colour(0), width=width))
@@ -193,7 +193,7 @@ class BatchSizeDemo(DemoWidget):
             view.show()
         if mode != self._x_mode:
             self._x_mode = mode
-            self.loss_plot.setLogMode(x=log_x, y=True)
+            set_log_mode(self.loss_plot, log_x, True)
             self._label_x_axis()
         x_range = self._log_x_range(mode) if log_x else (0, int(self.params["epochs"]))
         if x_range != self._x_range:  # an unchanged range keeps the cached axis

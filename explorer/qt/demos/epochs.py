@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import early_stopping as es
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, legend_brush, log_ticks, status_label, steady_log_range, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, log_ticks, set_log_mode, status_label, steady_log_range, style_plot
 
 RUN_SECONDS = 6.0  # a run plays in about this long at 1×
 LOSS_FLOOR = 1e-4  # the log axis ends here; a perfect fit is drawn at the floor
@@ -67,7 +67,7 @@ class EpochsDemo(DemoWidget):
     def _build_loss_plot(self) -> None:
         width = self.theme.line_width
         plot = self.loss_plot
-        plot.setLogMode(x=False, y=True)
+        set_log_mode(plot, False, True)
         plot.disableAutoRange()  # the ranges are set from the run; no bounds to search each frame
         self.loss_legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                           brush=legend_brush(self.theme))
@@ -174,12 +174,12 @@ class EpochsDemo(DemoWidget):
                 item.setData([], [])
             self._curve_keys.clear()
         if log_x != self._xscale and not log_x:
-            self.loss_plot.setLogMode(x=False, y=True)
+            set_log_mode(self.loss_plot, False, True)
         self.loss_plot.setXRange(*x_range, padding=0.02)
         if log_x != self._xscale:
             self._xscale = log_x
             self._loss_range = None  # the switch may have moved the view: set the loss axis again
-            self.loss_plot.setLogMode(x=log_x, y=True)
+            set_log_mode(self.loss_plot, log_x, True)
             self._label_epoch_axis()
         # A small change of the data keeps the axis (and its cache) as it is.
         shown = steady_log_range(low / 1.2, high * 3.0, self._loss_range)  # room above for the legend

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, log_ticks, steady_log_range, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, log_ticks, set_log_mode, steady_log_range, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 MIN_LOG_LOSS = 1e-16
@@ -45,7 +45,7 @@ class LearningRateDemo(DemoWidget):
         style_plot(self.path_plot)
         style_plot(self.loss_plot, mouse=True)
         style_plot(self.rate_plot, mouse=True)
-        self.loss_plot.setLogMode(x=False, y=True)
+        set_log_mode(self.loss_plot, False, True)
         for plot in (self.loss_plot, self.rate_plot):
             plot.disableAutoRange()  # set from each run, and kept while a new run still fits
         self._loss_range: tuple[float, float] | None = None  # log10 bounds

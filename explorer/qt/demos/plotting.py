@@ -18,6 +18,27 @@ def add_plot(figure: pg.GraphicsLayoutWidget, **place) -> pg.PlotItem:
     return figure.addPlot(enableMenu=False, **place)
 
 
+def set_log_mode(plot: pg.PlotItem, x: bool, y: bool) -> None:
+    """Log or linear axes, as ``PlotItem.setLogMode`` sets them, but without what else it does:
+    it turns auto-range back on for both axes (a demo's fixed view would then follow the data
+    and its axes be redrawn at every change) and redraws all four axes. Here only an axis whose
+    mode changes is redrawn, and the view range stays as the demo sets it."""
+    controls = plot.ctrl
+    changed = (controls.logXCheck.isChecked() != x, controls.logYCheck.isChecked() != y)
+    if not any(changed):
+        return
+    for box, on in ((controls.logXCheck, x), (controls.logYCheck, y)):
+        box.blockSignals(True)  # the boxes keep the mode that items added later take
+        box.setChecked(on)
+        box.blockSignals(False)
+    for item in plot.items:
+        if hasattr(item, "setLogMode"):
+            item.setLogMode(x, y)
+    for side, axis_changed in (("bottom", changed[0]), ("top", changed[0]), ("left", changed[1]), ("right", changed[1])):
+        if axis_changed:
+            plot.getAxis(side).setLogMode(x, y)
+
+
 def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     """A light grid, no context menu or auto-range button, and cached axes.
 
