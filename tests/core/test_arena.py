@@ -26,6 +26,17 @@ def test_the_order_of_two_votes_changes_elo_but_not_bradley_terry():
     assert fitted == pytest.approx([1000.0, 1000.0])
 
 
+def test_elo_at_the_recorded_counts_is_one_update_after_another():
+    truth = arena.true_ratings(5, seed=3)
+    votes = arena.draw_votes(truth, 300, 0.2, seed=3)
+    ratings, expected = [arena.START] * 5, [[arena.START] * 5]
+    for a, b, score in zip(votes.first, votes.second, votes.score):
+        ratings[a], ratings[b] = arena.elo_update(ratings[a], ratings[b], score, 16)
+        expected.append(list(ratings))
+    record = np.array([0, 1, 2, 17, 150, 299, 300])
+    assert arena.online_elo(votes, 5, 16, record) == pytest.approx(np.array(expected)[record], abs=1e-9)
+
+
 def test_bradley_terry_recovers_the_true_ordering_from_enough_votes():
     truth = arena.true_ratings(8, seed=5)
     votes = arena.draw_votes(truth, 20000, 0.1, seed=5)
@@ -85,6 +96,28 @@ def test_bootstrap_intervals_hold_the_fit_and_narrow_with_more_votes():
         assert np.all(low <= result.bradley_terry[-1] + 1e-6) and np.all(result.bradley_terry[-1] <= high + 1e-6)
     assert np.mean(many.intervals[1] - many.intervals[0]) < 0.3 * np.mean(few.intervals[1] - few.intervals[0])
     assert arena.simulate({"intervals": "off"}).intervals is None
+
+
+def test_the_bootstrap_is_resampling_the_votes_with_replacement():
+    truth = arena.true_ratings(4, seed=6)
+    votes = arena.draw_votes(truth, 400, 0.2, seed=6)
+    rounds = 1000
+    fast = arena.bootstrap(votes, 4, rounds, seed=6)
+    rng = np.random.default_rng(11)
+    plain = np.array([arena.bradley_terry(arena.win_counts(votes.reordered(rng.integers(0, 400, 400)), 4))
+                      for _ in range(rounds)])
+    # Same distribution: centres and spreads agree within a few of their standard errors.
+    spread = plain.std(axis=0)
+    assert fast.mean(axis=0) == pytest.approx(plain.mean(axis=0), abs=float(0.25 * spread.max()))
+    assert fast.std(axis=0) == pytest.approx(spread, rel=0.1)
+
+
+def test_simulations_are_seeded_and_their_cached_pieces_cannot_be_changed():
+    one, two = arena.simulate({"seed": 12, "k": 8}), arena.simulate({"seed": 12, "k": 8})
+    for name in ("truth", "elo", "elo_before", "bradley_terry", "intervals"):
+        assert np.array_equal(getattr(one, name), getattr(two, name))
+        with pytest.raises(ValueError):
+            getattr(one, name)[0] = 0.0
 
 
 @pytest.mark.parametrize("params", [{"models": 2, "battles": 10}, {"models": 10, "battles": 10, "ties": 0.5},

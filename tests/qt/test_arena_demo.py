@@ -80,6 +80,48 @@ def test_hiding_the_intervals_and_shuffling(demo):
     assert np.allclose(before.bradley_terry[-1], after.bradley_terry[-1], atol=1e-3)
 
 
+def drawn(demo):
+    """Everything the plots show, as plain values."""
+    models = demo.result.models
+    items = demo.elo_lines + demo.bt_lines + demo.true_lines + demo.name_labels
+    state = {"visible": [item.isVisible() for item in items]}
+    for group in ("elo_lines", "bt_lines", "true_lines"):
+        state[group] = [(line.xData.tolist(), line.yData.tolist()) for line in getattr(demo, group)[:models]]
+    state["labels"] = [(label.pos().x(), label.pos().y()) for label in demo.name_labels[:models]]
+    for points in ("bt_points", "elo_points", "true_points"):
+        state[points] = (getattr(demo, points).data["x"].tolist(), getattr(demo, points).data["y"].tolist())
+    state["bars"] = demo.error_bars.isVisible() and [np.asarray(demo.error_bars.opts[key]).tolist()
+                                                     for key in ("x", "y", "top", "bottom")]
+    state["ranges"] = (demo.history_plot.getViewBox().viewRange(), demo.final_plot.getViewBox().viewRange())
+    state["now"] = demo.now_line.value()
+    state["text"] = (demo.summary_label.text(), demo.detail_label.text())
+    return state
+
+
+def test_each_change_draws_what_a_new_demo_would(demo, make_demo):
+    # The widget sets again only what a change touched: what it shows must still be all new,
+    # at the end of the run and part way through it.
+    changes = [("k", 32.0), ("models", 3), ("battles", 200), ("order", 4), ("intervals", "off"), ("k", 4.0),
+               ("models", 9), ("intervals", "on"), ("ties", 0.3), ("order", 0), ("battles", 1000), ("models", 6)]
+    for step, (name, value) in enumerate(changes):
+        if step == 4:
+            demo.playback.reset()
+            demo.playback.step()
+        if step == 8:
+            demo.playback.show_all()
+        demo.set_param(name, value)
+        fresh = make_demo(ArenaDemo, "zh", dict(demo.params))
+        if not demo.playback.at_end:
+            fresh.playback.reset()
+            fresh.playback.step()
+        ours, theirs = drawn(demo), drawn(fresh)
+        for key in theirs:
+            if key != "ranges":  # the axes keep a range while it still fits: checked below
+                assert ours[key] == theirs[key], (name, value, key)
+        low, high = ours["ranges"][0][1]
+        assert low <= demo.result.elo.min() and demo.result.elo.max() <= high
+
+
 def test_plays_to_the_end(demo, qtbot):
     demo.playback.reset()
     demo.playback.play()

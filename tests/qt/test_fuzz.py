@@ -82,7 +82,7 @@ def visible(window, kind):
 def plots_are_finite(window):
     for view in window.findChildren(pg.GraphicsView):
         for item in view.scene().items():
-            if isinstance(item, pg.PlotDataItem):
+            if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem)):  # a bare curve, or one a PlotDataItem holds
                 for data in (item.xData, item.yData):
                     if data is not None and len(data) and not np.all(np.isfinite(data)):
                         return False

@@ -94,16 +94,20 @@ def draw_votes(truth: np.ndarray, battles: int, tie_rate: float, seed: int) -> V
 def online_elo(votes: Votes, models: int, k: float, record: np.ndarray) -> np.ndarray:
     """Ratings after each battle count in ``record`` (ascending, 0 = before any), shape (len, models)."""
     ratings = [START] * models
-    wanted = set(record.tolist())
-    kept = {0: list(ratings)} if 0 in wanted else {}
     first, second, score = votes.first.tolist(), votes.second.tolist(), votes.score.tolist()
-    for battle, (a, b, s) in enumerate(zip(first, second, score), start=1):
-        change = k * (s - 1.0 / (1.0 + 10.0 ** ((ratings[b] - ratings[a]) / 400.0)))
-        ratings[a] += change
-        ratings[b] -= change
-        if battle in wanted:
-            kept[battle] = list(ratings)
-    return np.array([kept[n] for n in record.tolist()])
+    kept = []
+    done = 0
+    # The battles between two recorded counts run in one tight loop (the update is inherently
+    # sequential), and the ratings are copied only where they are recorded.
+    for stop in record.tolist():
+        for a, b, s in zip(first[done:stop], second[done:stop], score[done:stop]):
+            rating_a, rating_b = ratings[a], ratings[b]
+            change = k * (s - 1.0 / (1.0 + 10.0 ** ((rating_b - rating_a) / 400.0)))
+            ratings[a] = rating_a + change
+            ratings[b] = rating_b - change
+        done = max(done, stop)
+        kept.append(list(ratings))
+    return np.array(kept)
 
 
 def win_counts(votes: Votes, models: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -117,12 +121,13 @@ def win_counts(votes: Votes, models: int, weights: np.ndarray | None = None) -> 
     return counts.reshape(models, models)
 
 
-def bradley_terry(wins: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+def bradley_terry(wins: np.ndarray, start: np.ndarray | None = None, tolerance: float = 1e-9) -> np.ndarray:
     """Ratings on the Elo scale maximising the Bradley–Terry likelihood of ``wins``, mean 1000.
 
     ``wins`` may be a stack (..., models, models) of count matrices: they are fitted together,
     one Newton step for all of them at a time. ``start`` (ratings from a fit on similar counts)
-    only makes the method converge sooner.
+    only makes the method converge sooner. The fit stops after a step below ``tolerance`` (in
+    log-strength; Newton's method then squares the remaining error with every step).
     """
     wins = np.asarray(wins, dtype=float)
     models = wins.shape[-1]
@@ -133,17 +138,20 @@ def bradley_terry(wins: np.ndarray, start: np.ndarray | None = None) -> np.ndarr
         theta = theta + (np.asarray(start, dtype=float) - START) / SCALE
     # The likelihood does not change when every θ moves together: this term fixes the mean at 0.
     anchor = np.ones((models, models)) / models
+    diagonal = np.arange(models)
     for _ in range(NEWTON_STEPS):
         p = 1.0 / (1.0 + np.exp(theta[..., None, :] - theta[..., :, None]))  # P(i beats j)
         gradient = (wins - games * p).sum(axis=-1)
         curvature = games * p * (1.0 - p)
-        hessian = curvature.sum(axis=-1)[..., :, None] * np.eye(models) - curvature + anchor
+        # diag(row sums of the curvature) − curvature + anchor; the curvature's own diagonal is 0
+        hessian = anchor - curvature
+        hessian[..., diagonal, diagonal] += curvature.sum(axis=-1)
         step = np.linalg.solve(hessian, gradient[..., None])[..., 0]
         largest = np.max(np.abs(step), axis=-1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, 1e-300))
         theta = theta + step
         theta -= theta.mean(axis=-1, keepdims=True)
-        if float(np.max(largest)) < 1e-9:
+        if float(np.max(largest)) < tolerance:
             break
     return START + SCALE * theta
 
@@ -151,22 +159,33 @@ def bradley_terry(wins: np.ndarray, start: np.ndarray | None = None) -> np.ndarr
 def bootstrap(votes: Votes, models: int, rounds: int, seed: int) -> np.ndarray:
     """Bradley–Terry ratings on ``rounds`` resamplings of the votes, shape (rounds, models).
 
-    Drawing n votes with replacement is drawing how often each kind of vote (who met whom, and
-    how it ended) occurs from a multinomial with the observed frequencies: the same resampling,
-    done on a few hundred counts instead of n votes.
+    Drawing n votes with replacement is drawing how often each kind of vote occurs from a
+    multinomial with the observed frequencies: the same resampling, done on a few hundred counts
+    instead of n votes. A kind is what a vote adds to the win counts: which two models met and
+    which of them won (or a tie). Who sat on which side adds nothing, so "A beat B with A first"
+    and "A beat B with B first" are one kind, which halves the draws the multinomial needs.
     """
     rng = np.random.default_rng([seed, 3])
-    outcome = np.rint(2 * (1.0 - votes.score)).astype(int)  # 0: first won, 1: tie, 2: second won
-    kinds, seen = np.unique((votes.first * models + votes.second) * 3 + outcome, return_counts=True)
-    draws = rng.multinomial(len(votes), seen / len(votes), size=rounds).astype(float)  # (rounds, kinds)
+    low, high = np.minimum(votes.first, votes.second), np.maximum(votes.first, votes.second)
+    low_score = np.where(votes.first == low, votes.score, 1.0 - votes.score)
+    outcome = np.rint(2 * (1.0 - low_score)).astype(int)  # 0: the lower index won, 1: tie, 2: the higher won
+    kinds, seen = np.unique((low * models + high) * 3 + outcome, return_counts=True)
+    draws = rng.multinomial(len(votes), seen / len(votes), size=rounds)  # (rounds, kinds)
     pair, kind_outcome = np.divmod(kinds, 3)
     first, second = np.divmod(pair, models)
     score = 1.0 - kind_outcome / 2.0
-    spread = np.zeros((len(kinds), models * models))  # what one vote of each kind adds to the counts
-    spread[np.arange(len(kinds)), first * models + second] += score
-    spread[np.arange(len(kinds)), second * models + first] += 1.0 - score
-    centre = bradley_terry(win_counts(votes, models))
-    return bradley_terry((draws @ spread).reshape(rounds, models, models), start=centre)
+    # Each kind adds its score to W[first, second] and the rest to W[second, first]. Summed with
+    # bincount rather than a matrix product: a product this size runs on several BLAS threads,
+    # which stall for milliseconds whenever another program has the cores.
+    cells = models * models
+    at = np.arange(rounds)[:, None] * cells
+    wins = np.bincount((at + first * models + second).ravel(), weights=(draws * score).ravel(),
+                       minlength=rounds * cells)
+    wins += np.bincount((at + second * models + first).ravel(), weights=(draws * (1.0 - score)).ravel(),
+                        minlength=rounds * cells)
+    # A step below 1e-6 (2e-4 Elo points) leaves an error near 1e-12, and saves the last step.
+    centre = bradley_terry(win_counts(votes, models), tolerance=1e-6)
+    return bradley_terry(wins.reshape(rounds, models, models), start=centre, tolerance=1e-6)
 
 
 def checkpoints(battles: int) -> np.ndarray:
@@ -196,38 +215,73 @@ class Arena:
         return float(np.mean(np.sign(ratings[i] - ratings[j]) == np.sign(self.truth[i] - self.truth[j])))
 
 
-@lru_cache(maxsize=16)
+# The pieces of a simulation are cached by the parameters each depends on, so that a control
+# recomputes only what it changes: K only Elo, the battle order not the bootstrap, hiding the
+# intervals nothing. Sliders are dragged back and forth, so a few dozen of each are kept (the
+# largest, 5000 votes, is 120 kB). Cached arrays are shared, so they are made read-only.
+CACHED = 32
+
+
+def _read_only(*arrays: np.ndarray) -> None:
+    for array in arrays:
+        array.flags.writeable = False
+
+
+@lru_cache(maxsize=CACHED)
 def _votes(models: int, battles: int, ties: float, seed: int) -> tuple[np.ndarray, Votes]:
     truth = true_ratings(models, seed)
-    return truth, draw_votes(truth, battles, ties, seed)
+    votes = draw_votes(truth, battles, ties, seed)
+    _read_only(truth, votes.first, votes.second, votes.score)
+    return truth, votes
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=CACHED)
+def _ordered(models: int, battles: int, ties: float, seed: int, order: int) -> Votes:
+    """The votes in the order they are counted: as drawn, or shuffled by ``order``."""
+    _, votes = _votes(models, battles, ties, seed)
+    if order == 0:
+        return votes
+    votes = votes.reordered(np.random.default_rng([seed, 4, order]).permutation(len(votes)))
+    _read_only(votes.first, votes.second, votes.score)
+    return votes
+
+
+@lru_cache(maxsize=CACHED)
 def _bradley_terry_history(models: int, battles: int, ties: float, seed: int, order: int) -> np.ndarray:
     """The fit on the votes so far at every checkpoint (all checkpoints fitted together)."""
-    _, votes = _votes(models, battles, ties, seed)
-    votes = _ordered(votes, order, seed)
+    votes = _ordered(models, battles, ties, seed, order)
     steps = checkpoints(battles)
     slot = np.searchsorted(steps, np.arange(1, battles + 1))  # the first checkpoint that counts each vote
-    counts = np.zeros((len(steps), models, models))
-    np.add.at(counts, (slot, votes.first, votes.second), votes.score)
-    np.add.at(counts, (slot, votes.second, votes.first), 1.0 - votes.score)
-    fits = bradley_terry(np.cumsum(counts, axis=0))
+    cells = len(steps) * models * models
+    at = slot * (models * models)
+    counts = np.bincount(at + votes.first * models + votes.second, weights=votes.score, minlength=cells)
+    counts += np.bincount(at + votes.second * models + votes.first, weights=1.0 - votes.score, minlength=cells)
+    fits = bradley_terry(np.cumsum(counts.reshape(len(steps), models, models), axis=0))
     fits[0] = START  # before any vote
+    _read_only(fits)
     return fits
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=CACHED)
+def _elo(models: int, battles: int, ties: float, seed: int, order: int, k: float) -> tuple[np.ndarray, np.ndarray]:
+    """Online Elo at every checkpoint and just before its last battle."""
+    votes = _ordered(models, battles, ties, seed, order)
+    steps = checkpoints(battles)
+    before = np.maximum(steps - 1, 0)
+    wanted = np.unique(np.concatenate([steps, before]))
+    both = online_elo(votes, models, k, wanted)
+    elo, elo_before = both[np.searchsorted(wanted, steps)], both[np.searchsorted(wanted, before)]
+    _read_only(elo, elo_before)
+    return elo, elo_before
+
+
+@lru_cache(maxsize=CACHED)
 def _intervals(models: int, battles: int, ties: float, seed: int) -> np.ndarray:
     _, votes = _votes(models, battles, ties, seed)
     fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed)
-    return np.percentile(fits, [2.5, 97.5], axis=0)
-
-
-def _ordered(votes: Votes, order: int, seed: int) -> Votes:
-    if order == 0:
-        return votes
-    return votes.reordered(np.random.default_rng([seed, 4, order]).permutation(len(votes)))
+    intervals = np.percentile(fits, [2.5, 97.5], axis=0)
+    _read_only(intervals)
+    return intervals
 
 
 def simulate(params: Mapping[str, object] | None = None) -> Arena:
@@ -235,13 +289,10 @@ def simulate(params: Mapping[str, object] | None = None) -> Arena:
     p = resolve(PARAMS, params or {})
     models, battles, seed = int(p["models"]), int(p["battles"]), int(p["seed"])
     ties, order = round(float(p["ties"]), 4), int(p["order"])
-    truth, votes = _votes(models, battles, ties, seed)
-    votes = _ordered(votes, order, seed)
+    truth, _ = _votes(models, battles, ties, seed)
+    votes = _ordered(models, battles, ties, seed, order)
     steps = checkpoints(battles)
-    before = np.maximum(steps - 1, 0)
-    both = online_elo(votes, models, float(p["k"]), np.unique(np.concatenate([steps, before])))
-    wanted = np.unique(np.concatenate([steps, before]))
-    elo, elo_before = both[np.searchsorted(wanted, steps)], both[np.searchsorted(wanted, before)]
+    elo, elo_before = _elo(models, battles, ties, seed, order, float(p["k"]))
     history = _bradley_terry_history(models, battles, ties, seed, order)
     intervals = _intervals(models, battles, ties, seed) if p["intervals"] == "on" else None
     return Arena(truth, votes, steps, elo, elo_before, history, intervals)

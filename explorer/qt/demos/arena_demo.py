@@ -20,12 +20,35 @@ from explorer.core.i18n import tr
 from explorer.core.sims import arena
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
 
 CHECKPOINTS_PER_SECOND = 20.0
 NAMES = "ABCDEFGHIJ"
 LEGEND_COLUMNS = 2.2  # model columns' worth of room for the final plot's legend
 RATING_STEP = 50.0  # rating axes are set in whole steps of this, so they rarely move
+
+
+class Curve(pg.PlotCurveItem):
+    """A curve that finds the extent of its data once, when the data is set.
+
+    pyqtgraph's own bounds guard against NaNs and are thrown away whenever the view moves, so
+    every change of data or range paid for them again on each of up to thirty curves. The data
+    here is finite (``setData`` is told so with ``skipFiniteCheck``) and the pens are cosmetic,
+    for which pyqtgraph's bounds are just these minima and maxima.
+    """
+
+    _extent: tuple | None = None
+
+    def setData(self, *args, **kwargs) -> None:
+        super().setData(*args, **kwargs)
+        x, y = self.xData, self.yData
+        self._extent = None if x is None or len(x) == 0 else (
+            (float(x.min()), float(x.max())), (float(y.min()), float(y.max())))
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        if self._extent is None or frac < 1.0 or orthoRange is not None:
+            return super().dataBounds(ax, frac, orthoRange)
+        return self._extent[ax]
 
 
 class ArenaDemo(DemoWidget):
@@ -41,22 +64,26 @@ class ArenaDemo(DemoWidget):
         self.add_status_labels(layout)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(380)
-        self.history_plot = self.plots.addPlot(row=0, col=0)
-        self.final_plot = self.plots.addPlot(row=1, col=0)
+        self.history_plot = add_plot(self.plots, row=0, col=0)
+        self.final_plot = add_plot(self.plots, row=1, col=0)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.history_plot, self.final_plot):
             style_plot(plot)
             plot.disableAutoRange()
+            for side in ("left", "bottom", "top", "right"):
+                # Without units pyqtgraph prefixes only values under 1 or from 10^9 on, which no
+                # axis here reaches; left on, every range change would set each axis title's text
+                # again (the hidden top and right axes' too) and repaint it.
+                plot.getAxis(side).enableAutoSIPrefix(False)
         layout.addWidget(self.plots, 1)
         width = self.theme.line_width
         self.elo_lines, self.bt_lines, self.true_lines, self.name_labels = [], [], [], []
         for index in range(int(arena.PARAMS[0].max)):
             colour = self.theme.colour(index)
-            self.true_lines.append(self.history_plot.plot(pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)))
-            self.bt_lines.append(self.history_plot.plot(pen=pg.mkPen(colour, width=max(1.0, width - 1),
-                                                                      style=Qt.PenStyle.DotLine)))
-            self.elo_lines.append(self.history_plot.plot(pen=pg.mkPen(colour, width=width)))
+            self.true_lines.append(self._curve(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)))
+            self.bt_lines.append(self._curve(pg.mkPen(colour, width=max(1.0, width - 1), style=Qt.PenStyle.DotLine)))
+            self.elo_lines.append(self._curve(pg.mkPen(colour, width=width)))
             label = pg.TextItem(NAMES[index], color=colour, anchor=(0.0, 0.5))
             self.history_plot.addItem(label)
             self.name_labels.append(label)
@@ -81,6 +108,18 @@ class ArenaDemo(DemoWidget):
                                                       brush=legend_brush(self.theme))
         self._ranges: tuple | None = None
         self._models_shown: int | None = None
+        # What each group of items was last drawn from (the arrays themselves, so that identity
+        # means "unchanged"; the simulation caches its pieces): a control that leaves a piece
+        # alone (K leaves the Bradley–Terry fit) does not make its items set up and repaint again.
+        self._drawn: dict[str, tuple] = {}
+
+    def _curve(self, pen) -> Curve:
+        """A bare curve on the history plot: a PlotDataItem would wrap the same curve, with
+        nothing this plot uses (symbols, downsampling, log modes) but several times the cost of
+        each setData, and there are up to thirty curves to set on a change."""
+        curve = Curve(pen=pen)
+        self.history_plot.addItem(curve)
+        return curve
 
     def build_extra_controls(self, layout: QVBoxLayout) -> None:
         layout.addLayout(self.playback.row)
@@ -113,19 +152,32 @@ class ArenaDemo(DemoWidget):
     def redraw(self) -> None:
         self.result = result = arena.simulate(self.params)
         models = result.models
-        for index, (elo, bt, true, label) in enumerate(zip(self.elo_lines, self.bt_lines, self.true_lines,
-                                                           self.name_labels)):
-            shown = index < models
-            for item in (elo, bt, true, label):
-                item.setVisible(shown)
-            if shown:
-                true.setData([0, int(result.steps[-1])], [result.truth[index]] * 2)
+        if models != self._models_shown:
+            shown = self._models_shown or len(self.elo_lines)
+            for index in range(min(models, shown), max(models, shown)):  # only those that change
+                for item in (self.elo_lines[index], self.bt_lines[index], self.true_lines[index],
+                             self.name_labels[index]):
+                    item.setVisible(index < models)
+        battles = int(result.steps[-1])
+        if self._changed("truth", result.truth, battles):
+            for index in range(models):
+                self.true_lines[index].setData([0, battles], [result.truth[index]] * 2, skipFiniteCheck=True)
         self._set_ranges(result)
         if models != self._models_shown:
             self._models_shown = models
             self.final_plot.getAxis("bottom").setTicks([[(i, NAMES[i]) for i in range(models)]])
         self.playback.set_total(len(result.steps) - 1)
         self._show(self.playback.shown)
+
+    def _changed(self, key: str, *sources) -> bool:
+        """Whether ``sources`` (arrays compared by identity, other values by equality) differ from
+        what the items under ``key`` were last drawn from; remembers them if so."""
+        drawn = self._drawn.get(key)
+        if drawn is not None and len(drawn) == len(sources) and all(
+                old is new if isinstance(new, np.ndarray) else old == new for old, new in zip(drawn, sources)):
+            return False
+        self._drawn[key] = sources
+        return True
 
     def _set_ranges(self, result: arena.Arena) -> None:
         """Rating axes in whole RATING_STEPs, kept while they hold the data with at most two steps
@@ -149,14 +201,20 @@ class ArenaDemo(DemoWidget):
         ranges = (right, low, high, result.models)
         if ranges == self._ranges:
             return
-        if ranges[0] != (self._ranges or (None,))[0]:
+        previous = self._ranges or (None,) * 4
+        history_view, final_view = self.history_plot.getViewBox(), self.final_plot.getViewBox()
+        if ranges[0] != previous[0]:
             self.history_plot.setXRange(0, right, padding=0)
-        if ranges[3] != (self._ranges or (None,) * 4)[3]:
+        if ranges[3] != previous[3]:
             # Room on the right of the last model for the legend, so it never covers a marker.
             self.final_plot.setXRange(-0.6, result.models + LEGEND_COLUMNS - 0.4, padding=0)
-        if ranges[1:3] != (self._ranges or (None,) * 4)[1:3]:
+        if ranges[1:3] != previous[1:3]:
             self.history_plot.setYRange(low, high + 0.3 * (high - low), padding=0.02)  # the legend sits above
             self.final_plot.setYRange(low, high, padding=0.02)
+        # pyqtgraph would move the plotted items to the new ranges only as the frame is painted,
+        # which then asks for a second frame; moving them now makes it one.
+        history_view.updateMatrix()
+        final_view.updateMatrix()
         self._ranges = ranges
 
     def _show(self, position: float) -> None:
@@ -168,18 +226,25 @@ class ArenaDemo(DemoWidget):
         steps = result.steps[: index + 1]
         models = result.models
         battles = int(result.steps[-1])
-        for model in range(models):
-            self.elo_lines[model].setData(steps, result.elo[: index + 1, model])
-            self.bt_lines[model].setData(steps, result.bradley_terry[: index + 1, model])
-            self.name_labels[model].setPos(steps[-1] + battles * 0.01, result.elo[index, model])
+        # The simulation's values are finite (its tests check that), so pyqtgraph need not look.
+        if self._changed("elo", result.elo, index):
+            for model in range(models):
+                self.elo_lines[model].setData(steps, result.elo[: index + 1, model], skipFiniteCheck=True)
+                self.name_labels[model].setPos(steps[-1] + battles * 0.01, result.elo[index, model])
+            self.elo_points.setData(np.arange(models, dtype=float), result.elo[index])
+        if self._changed("bt", result.bradley_terry, index):
+            for model in range(models):
+                self.bt_lines[model].setData(steps, result.bradley_terry[: index + 1, model], skipFiniteCheck=True)
+            self.bt_points.setData(np.arange(models, dtype=float), result.bradley_terry[index])
         self.now_line.setValue(int(steps[-1]))
-        xs = np.arange(models, dtype=float)
-        self.bt_points.setData(xs, result.bradley_terry[index])
-        self.elo_points.setData(xs, result.elo[index])
-        self.true_points.setData(xs, result.truth)
-        if result.intervals is not None and index == last:
-            centre = result.bradley_terry[index]
-            self.error_bars.setData(x=xs, y=centre, top=result.intervals[1] - centre, bottom=centre - result.intervals[0])
+        if self._changed("true_points", result.truth):
+            self.true_points.setData(np.arange(models, dtype=float), result.truth)
+        intervals = result.intervals if index == last else None
+        if intervals is not None:
+            if self._changed("intervals", intervals, result.bradley_terry):
+                centre = result.bradley_terry[index]
+                self.error_bars.setData(x=np.arange(models, dtype=float), y=centre, top=intervals[1] - centre,
+                                        bottom=centre - intervals[0])
             self.error_bars.show()
         else:
             self.error_bars.hide()
