@@ -19,6 +19,12 @@ from explorer.core.topics import LANGUAGES
 
 EXIT_USAGE = 2
 
+# Every matrix here is small: a multithreaded BLAS spends more waking its threads than it saves,
+# and when the cores are busy a product of a few thousand numbers waited up to 24 ms for them (the
+# arena's bootstrap, measured). One thread, unless the user asked otherwise; set before numpy loads.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 
 class UsageError(Exception):
     """A bad argument; printed as one line, exit status 2."""

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import explorer.app  # noqa: E402,F401  (numpy then runs on one BLAS thread, as in the app)
 
 import pytest  # noqa: E402
 

@@ -176,3 +176,11 @@ def test_leaving_right_after_start_up_is_clean(flag, printed, tmp_path):
     assert result.returncode == 0
     assert result.stdout.split() == printed
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+
+
+def test_numpy_runs_on_one_blas_thread_unless_told_otherwise():
+    code = "import explorer.app, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() == "1"
+    env["OPENBLAS_NUM_THREADS"] = "4"
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() == "4"
