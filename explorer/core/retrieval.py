@@ -1,8 +1,10 @@
 """Retrieval for the RAG demo: BM25 over the explorer's own pages, and the augmented prompt.
 
-The corpus is every built-in topic, split into passages by ``search.split_passages`` (chunk size
-and overlap in characters) and indexed by ``search.SearchIndex``: the same tokens, passages and
-ranking as the search box. With both languages in the corpus and the other settings at their
+The corpus is every built-in topic, split into passages as ``search.split_passages`` splits them
+(chunk size and overlap in characters) and indexed as ``search.SearchIndex`` indexes them: the
+same tokens, passages and ranking as the search box. :func:`build_index` builds that index from
+pages parsed and tokenized once, so that a new chunk size or overlap takes milliseconds (see the
+comment before it). With both languages in the corpus and the other settings at their
 defaults (chunk 400, no overlap, k1 = 1.2, b = 0.75) the demo ranks passages exactly as the
 search box does. Tokens are lower-cased words for Latin text and overlapping character bigrams
 for Chinese (``search.tokens``).
@@ -26,10 +28,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from explorer.core.i18n import tr
 from explorer.core.params import ParamSpec, resolve
+from explorer.core.passage_index import SMALLEST_CHUNK, build_index, is_parsed, parse_page
 from explorer.core.search import Passage, SearchIndex, tokens
 from explorer.core.topics import LANGUAGES, Topic
 
@@ -38,7 +41,7 @@ LABEL_WIDTH = 34  # a bar's label, in widths of a Latin letter (a Chinese charac
 
 PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("k", 3, 1, SHOWN, kind="int", label={"zh": "放进提示的段数 k", "en": "Passages kept (k)"}),
-    ParamSpec("chunk", 400, 100, 800, kind="int", label={"zh": "分块长度(字符)", "en": "Chunk size (characters)"}),
+    ParamSpec("chunk", 400, SMALLEST_CHUNK, 800, kind="int", label={"zh": "分块长度(字符)", "en": "Chunk size (characters)"}),
     ParamSpec("overlap", 0, 0, 50, kind="int", label={"zh": "块间重叠(%)", "en": "Chunk overlap (%)"}),
     ParamSpec("k1", 1.2, 0.0, 3.0, decimals=2, label={"zh": "BM25 k1(词频饱和)", "en": "BM25 k1 (term saturation)"}),
     ParamSpec("b", 0.75, 0.0, 1.0, decimals=2, label={"zh": "BM25 b(长度归一化)", "en": "BM25 b (length normalisation)"}),
@@ -67,12 +70,30 @@ def builtin_topics() -> tuple[Topic, ...]:
     return tuple(load_content().tree)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def index_for(chunk: int, overlap_percent: int, languages: tuple[str, ...]) -> SearchIndex:
     """The index of the built-in pages in ``languages``, cut at ``chunk`` characters with
-    ``overlap_percent`` of a chunk carried over. Building one takes 30–160 ms and it holds 4–15 MB,
-    so the last few are kept: going back to a setting, or typing, costs no rebuild."""
-    return SearchIndex.build(builtin_topics(), languages, int(chunk), overlap_chars(chunk, overlap_percent))
+    ``overlap_percent`` of a chunk carried over (see :func:`build_index`: a few milliseconds once
+    the pages are parsed). The last few are kept: going back to a setting costs no rebuild."""
+    return build_index(builtin_topics(), languages, int(chunk), overlap_chars(chunk, overlap_percent))
+
+
+def warm_steps(languages: Iterable[str]) -> Iterator[str]:
+    """Parse and tokenize the built-in pages in ``languages`` ahead of their first index, one page
+    a step (a few milliseconds; pages done before are skipped), yielding the topic of each: the
+    demo takes a step now and then while idle, so that switching language or corpus is quick."""
+    for topic in builtin_topics():
+        for lang in languages:
+            page = topic.pages.get(lang)
+            if page is not None and not is_parsed(topic.id, lang, page):
+                parse_page(topic.id, lang, page)
+                yield topic.id
+
+
+def warm(languages: Iterable[str]) -> None:
+    """Parse and tokenize the built-in pages in ``languages`` now."""
+    for _ in warm_steps(languages):
+        pass
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,25 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of :func:`tokens`, in the same order, with where each starts and ends in
+    ``text.casefold()`` (the retrieval demo counts the tokens of a passage's tail from these)."""
+    found: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _TOKEN.finditer(text.casefold()):
+        word, start, end = match.group(), match.start(), match.end()
+        if word[0] < "\u3400" or len(word) == 1:
+            found.append(word)
+            starts.append(start)
+            ends.append(end)
+        else:
+            found.extend(map(operator.add, word, word[1:]))
+            starts.extend(range(start, end - 1))
+            ends.extend(range(start + 2, end + 1))
+    return found, starts, ends
+
+
 def plain(text: str) -> str:
     """Markdown made readable for snippets: no link targets, emphasis, bullets or table rules;
     formula macros become symbols (``\\lambda`` → λ) or are dropped (``\\frac``)."""

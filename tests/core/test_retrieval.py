@@ -2,11 +2,12 @@
 
 import math
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from explorer.core import retrieval, search
+from explorer.core import passage_index, retrieval, search
 from explorer.core.content import load_content
 from explorer.core.params import resolve
 from explorer.core.topics import Topic, TopicPage
@@ -194,3 +195,117 @@ def test_parameters_resolve_and_scoring_is_fast():
             retrieval.retrieve(question[:end], params, "en")
     per_key = (time.perf_counter() - start) / 80
     assert per_key < 0.016, per_key  # a keystroke's scoring fits in a frame (typically under 2 ms)
+
+
+# -- the index built from pages parsed once ---------------------------------------------------
+
+def passage_counts(index: passage_index.PassageIndex) -> list[Counter]:
+    """Each passage's terms and how often it holds each, read back from the index's token ids."""
+    names = {number: term for term, number in passage_index._VOCABULARY.items()}
+    stream, ends = index._stream.tolist(), index._ends.tolist()
+    return [Counter(names[number] for number in stream[start:end]) for start, end in zip([0] + ends, ends)]
+
+
+def assert_same_index(fast: passage_index.PassageIndex, slow: search.SearchIndex, queries=()) -> None:
+    assert len(fast.passages) == len(slow.passages)
+    assert list(fast.passages) == slow.passages
+    assert fast._lengths == slow._lengths and fast._average == slow._average
+    assert fast.titles == slow.titles and fast._title_postings == slow._title_postings
+    assert passage_counts(fast) == slow._counts
+    for query in queries:  # the same postings, so the same scores to the last bit
+        for term in search.tokens(query):
+            assert fast._posting(term) == slow._posting(term), term
+        assert fast.score_passages(query, 20) == slow.score_passages(query, 20)
+        assert fast.search(query) == slow.search(query)
+
+
+QUERIES = ("学习率太大会怎样？", "early stopping patience", "BM25 检索增强 the of", "zebra 鲸鱼")
+
+
+@pytest.mark.parametrize("languages", [("zh",), ("en",), ("zh", "en")])
+@pytest.mark.parametrize("chunk, percent", [(100, 0), (100, 50), (164, 27), (400, 0), (400, 23), (673, 5),
+                                            (800, 50), (60, 40), (1500, 30)])
+def test_the_index_equals_a_straightforward_rebuild(languages, chunk, percent):
+    # build_index cuts pages parsed once and lays out their token ids with numpy;
+    # SearchIndex.build splits and tokenizes every passage anew. Both must hold the same.
+    # (60 and 1500 lie outside the control's range: pieces the parse did not prepare.)
+    topics = retrieval.builtin_topics()
+    overlap = retrieval.overlap_chars(chunk, percent)
+    fast = passage_index.build_index(topics, languages, chunk, overlap)
+    assert isinstance(fast, passage_index.PassageIndex)
+    assert_same_index(fast, search.SearchIndex.build(topics, languages, chunk, overlap), QUERIES)
+
+
+EDGE_BODY = """Intro text before any heading. Straße and ﬁne ligatures fold to other lengths.
+
+## Words and runs
+
+Overlapping words: alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho.
+Second line with hyphen-ated words, numbers 12345 and 3.14159; then MIXED case Words.
+Third line: Kelvin sign \u212a and long words like internationalization counterrevolutionary.
+
+学习率太大会发散。学习率太小会很慢。学a学b学c混合的文字。单字 一 二 三 四。长长的中文句子没有标点一直写下去直到很长很长很长很长很长。
+
+| a | b |
+|---|---|
+| 表格 | row |
+
+- bullet one 项目一
+- bullet two 项目二
+
+## Heading with text
+Text right after its heading, on the same block. $\\lambda$ and $\\frac{a}{b}$ formulas.
+
+## Empty
+
+## Long paragraph
+
+""" + " ".join(f"Sentence number {n} says 第{n}句话说了些什么。" for n in range(40)) + """
+
+Paragraph with ß at the end of a long sentence that keeps going on for a while, Straße straße STRASSE.
+Another line after it: ﬁnal ﬁle ﬂow, and 学习ß混合。
+"""
+
+
+def edge_topics():
+    pages = {lang: TopicPage(lang, f"Edge {lang} 边缘", EDGE_BODY, Path(f"edge.{lang}.md")) for lang in ("zh", "en")}
+    other = {"en": TopicPage("en", "Other", "Just one short paragraph.\n\n## Self\n\nAnd another one.",
+                             Path("other.en.md"))}
+    return [Topic("edge-case", pages=pages), Topic("other-page", pages=other)]
+
+
+def test_overlaps_that_cut_words_runs_and_folded_letters_are_counted_exactly():
+    # Every chunk size from tiny to whole paragraphs and every overlap: the overlap's first
+    # character falls inside words, Chinese runs (one character left, or more), pieces whose
+    # case folding changes their length (ß, ﬁ) and the spaces between pieces.
+    topics = edge_topics()
+    for chunk in (20, 33, 47, 60, 81, 100, 150, 222, 400):
+        for overlap in sorted({0, 1, 2, 3, 5, 8, 13, chunk // 3, chunk // 2, chunk - 1, chunk, 2 * chunk}):
+            fast = passage_index.build_index(topics, ("zh", "en"), chunk, overlap)
+            slow = search.SearchIndex.build(topics, ("zh", "en"), chunk, overlap)
+            assert_same_index(fast, slow, ("straße strasse", "学习 学a 一", "words kelvin k", "ﬁne fine"))
+
+
+def test_the_token_spans_are_the_tokens_with_where_they_lie():
+    for text in [EDGE_BODY] + [page.body for topic in retrieval.builtin_topics() for page in topic.pages.values()]:
+        found, starts, ends = search.token_spans(text)
+        assert found == search.tokens(text)
+        folded = text.casefold()
+        assert all(folded[start:end] == term for term, start, end in zip(found, starts, ends))
+
+
+def test_once_the_pages_are_parsed_a_new_chunk_or_overlap_tokenizes_nothing(monkeypatch):
+    # An index then takes a few milliseconds instead of SearchIndex.build's 30–60 (measured by
+    # explorer --bench as the demo's param_to_paint): nothing is split or tokenized again.
+    retrieval.warm(("zh", "en"))
+    assert list(retrieval.warm_steps(("zh", "en"))) == []  # parsed once: nothing left to do
+    tokenized = []
+    for name in ("token_spans", "tokens"):
+        real = getattr(passage_index, name)
+        monkeypatch.setattr(passage_index, name, lambda text, real=real: tokenized.append(text) or real(text))
+    topics = retrieval.builtin_topics()
+    for chunk in (100, 164, 227, 291, 355, 418, 800):  # a chunk sweep: every size new
+        passage_index.build_index(topics, ("zh",), chunk, 0)
+    for overlap in (9, 18, 27, 36, 45, 50):  # then the overlap
+        passage_index.build_index(topics, ("zh",), 418, overlap)
+    assert tokenized == []

@@ -4,9 +4,10 @@ The user types a question. Below it: the question's tokens (words, or character 
 Chinese) with each one's idf, crossed out when no passage holds it; the BM25 scores of the best
 passages as bars lying on their side, "[n] topic · section" beside each, the k that go into the
 prompt in colour; and the augmented prompt itself, the k passages numbered in front of the
-question, each title a ``topic:`` link that opens its topic. Typing rescores at once (well under
-a frame); only a new chunk size, overlap or corpus language builds another index (30–160 ms),
-and the last few indexes are kept.
+question, each title a ``topic:`` link that opens its topic. Typing rescores at once, and a new
+chunk size, overlap or corpus language builds its index from pages parsed once (a few
+milliseconds): every change is drawn within a frame. The pages of the language not shown yet are
+parsed a page at a time while the demo idles, so that switching corpus or language is too.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextBlock, QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextBrowser, QVBoxLayout
 
 from explorer.core import retrieval
@@ -31,8 +32,9 @@ BAR = 0.7  # bar thickness, in rows
 TEXT_ROOM = 1.25  # the score axis reaches this far past the best score: room for its number
 CHIPS = 16  # query tokens shown; the rest are counted
 FAINT_ALPHA = 90
-VARIABLE_LINES = ("source", "passage", "question")  # prompt lines that change as the user types
 AVERAGE_TO_WIDEST = 1.1  # room for labels with wider letters than average (capitals, Chinese)
+PARSE_DELAY_MS = 1000  # after this, the pages of the other language are parsed while idle …
+PARSE_STEP_MS = 25  # … one page (a few milliseconds) this often
 
 
 class RetrievalDemo(DemoWidget):
@@ -46,8 +48,11 @@ class RetrievalDemo(DemoWidget):
         self._x_top: float | None = None
         self._ticks: tuple | None = None
         self._title_key: tuple | None = None
-        self._prompt_structure: tuple | None = None
-        self._prompt_contents: list = []
+        self._prompt_contents: list = []  # each line of the prompt shown, as _segments gives it
+        self._parsing = retrieval.warm_steps(LANGUAGES)
+        self._parse_timer = QTimer(self, interval=PARSE_DELAY_MS)
+        self._parse_timer.timeout.connect(self._parse_a_page)
+        self._parse_timer.start()
 
         row = QHBoxLayout()
         self.question_label = QLabel(objectName="question-label")
@@ -136,6 +141,15 @@ class RetrievalDemo(DemoWidget):
         if self.result is not None:
             self.redraw()
 
+    def _parse_a_page(self) -> None:
+        self._parse_timer.setInterval(PARSE_STEP_MS)
+        if next(self._parsing, None) is None:
+            self._parse_timer.stop()
+
+    def cleanup(self) -> None:
+        self._parse_timer.stop()
+        super().cleanup()
+
     # -- drawing ----------------------------------------------------------------------------
     def _question_changed(self, _text: str) -> None:
         self.redraw()
@@ -205,27 +219,54 @@ class RetrievalDemo(DemoWidget):
         self.tokens_label.setAccessibleDescription(f"{tr('retrieval.tokens', lang)} {spoken}")
 
     def _show_prompt(self, result: retrieval.Retrieval) -> None:
-        """The prompt, one paragraph per line. While it keeps the same shape (k passages, the same
-        language) only the lines that changed are rewritten, a passage's title with its link:
-        parsing and laying out the whole prompt again would cost up to 10 ms a keystroke."""
-        lines = result.prompt_lines()
-        structure = tuple((kind, None if kind in VARIABLE_LINES else text) for kind, text, _ in lines)
-        contents = [self._segments(kind, text, source, result.question) for kind, text, source in lines]
+        """The prompt, one paragraph per line. Only the lines that changed are rewritten (a
+        passage's title with its link), and lines are inserted or removed where passages come
+        or go (k, or fewer passages found): parsing and laying out the whole prompt again would
+        cost several milliseconds a keystroke or a change of k."""
+        question = result.question
+        contents = [self._segments(kind, text, source, question) for kind, text, source in result.prompt_lines()]
         document = self.prompt_view.document()
-        if structure == self._prompt_structure and document.blockCount() == len(lines):
-            for number, (old, new) in enumerate(zip(self._prompt_contents, contents)):
-                if old != new:
-                    self._rewrite(document.findBlockByNumber(number), new)
+        old = self._prompt_contents
+        if old and document.blockCount() == len(old):
+            self._change_lines(document, old, contents)
         else:
-            parts = []
-            for segments in contents:
-                inner = "".join(f"<a href='{html.escape(href)}'>{html.escape(piece)}</a>" if href
-                                else f"<b>{html.escape(piece)}</b>" if bold else html.escape(piece)
-                                for piece, bold, href in segments)
-                parts.append(f"<p>{inner or '&nbsp;'}</p>")
-            self.prompt_view.setHtml("".join(parts))
-            self._prompt_structure = structure if document.blockCount() == len(lines) else None
-        self._prompt_contents = contents
+            self.prompt_view.setHtml("".join(f"<p>{self._html(segments) or '&nbsp;'}</p>" for segments in contents))
+        self._prompt_contents = contents if document.blockCount() == len(contents) else []
+
+    @staticmethod
+    def _html(segments: tuple[tuple[str, bool, str], ...]) -> str:
+        return "".join(f"<a href='{html.escape(href)}'>{html.escape(piece)}</a>" if href
+                       else f"<b>{html.escape(piece)}</b>" if bold else html.escape(piece)
+                       for piece, bold, href in segments)
+
+    def _change_lines(self, document: QTextDocument, old: list, new: list) -> None:
+        """Turn the prompt's lines ``old`` (one block each) into ``new``: the lines between the
+        ones both begin and end with are rewritten in place, then removed or inserted."""
+        same = min(len(old), len(new))
+        start = 0
+        while start < same and old[start] == new[start]:
+            start += 1
+        end = 0
+        while end < same - start and old[-1 - end] == new[-1 - end]:
+            end += 1
+        removed, added = len(old) - end - start, new[start:len(new) - end]
+        paired = min(removed, len(added))
+        for number in range(paired):
+            if old[start + number] != added[number]:
+                self._rewrite(document.findBlockByNumber(start + number), added[number])
+        cursor = QTextCursor(document)
+        if removed > paired:  # whole blocks, with the line break before them
+            first = document.findBlockByNumber(start + paired)
+            last = document.findBlockByNumber(start + removed - 1)
+            cursor.setPosition(first.position() - 1)
+            cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        elif len(added) > paired:  # each after a line break, after the block before them
+            cursor.setPosition(document.findBlockByNumber(start + paired - 1).position())
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            for segments in added[paired:]:
+                cursor.insertBlock(cursor.blockFormat(), QTextCharFormat())
+                self._insert(cursor, segments)
 
     @staticmethod
     def _segments(kind: str, text: str, source: retrieval.Source | None,
@@ -249,7 +290,11 @@ class RetrievalDemo(DemoWidget):
         cursor = QTextCursor(block)
         cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        for piece, bold, href in segments:
+        self._insert(cursor, segments)
+
+    def _insert(self, cursor: QTextCursor, segments: tuple[tuple[str, bool, str], ...]) -> None:
+        """Type a line's pieces at ``cursor`` (a blank line gets a no-break space, as the HTML does)."""
+        for piece, bold, href in segments or (("\u00a0", False, ""),):
             style = QTextCharFormat()
             style.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
             if href:
