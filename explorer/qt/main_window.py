@@ -370,8 +370,13 @@ class MainWindow(QMainWindow):
             self._fit_presentation_scale()
 
     def _fit_presentation_scale(self) -> bool:
-        """Text grows with the window while presenting; True if the zoom was applied again."""
-        scale = round(max(1.0, self.height() / PRESENTATION_BASE_HEIGHT), 2) if self.presenting else 1.0
+        """Text grows with the window while presenting; True if the zoom was applied again. Only
+        up to the screen's height: larger text makes the window's minimum size larger, and a
+        window pushed past the screen by it would make the text larger still, without end."""
+        height = self.height()
+        if self.screen() is not None:
+            height = min(height, self.screen().geometry().height())
+        scale = round(max(1.0, height / PRESENTATION_BASE_HEIGHT), 2) if self.presenting else 1.0
         if scale == self.presentation_scale:
             return False
         self.presentation_scale = scale

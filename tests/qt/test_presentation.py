@@ -3,6 +3,8 @@
 import pytest
 from PySide6.QtCore import Qt
 
+from explorer.qt import main_window
+
 
 @pytest.fixture
 def presenting(qtbot, open_window):
@@ -28,15 +30,32 @@ def test_f5_enters_and_esc_leaves(qtbot, presenting):
     assert window.tree_view.isVisible() and window.menuBar().isVisible()
 
 
-def test_text_scales_with_the_window(qtbot, presenting):
+def test_text_scales_with_the_window(qtbot, presenting, monkeypatch):
     window, _state = presenting
+    # The test screen is 800 pixels tall: a lower base height leaves room to grow within it.
+    monkeypatch.setattr(main_window, "PRESENTATION_BASE_HEIGHT", 600)
     window.showNormal()
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: window.presentation_scale == pytest.approx(1000 / 800, abs=0.02), timeout=3000)
+    window.resize(1200, 750)
+    qtbot.waitUntil(lambda: window.presentation_scale == pytest.approx(750 / 600, abs=0.02), timeout=3000)
     page_size = window.page.document().defaultFont().pointSizeF()
-    window.resize(1600, 800)
+    window.resize(1200, 600)
     qtbot.waitUntil(lambda: window.presentation_scale == 1.0, timeout=3000)
     assert window.page.document().defaultFont().pointSizeF() < page_size
+
+
+def test_large_text_never_grows_the_window_past_the_screen_and_itself_on(qtbot, presenting):
+    # Larger text makes the window's minimum size larger; were the scale to follow a window that
+    # this pushed past the screen, text and window would grow each other without end.
+    window, state = presenting
+    window.set_theme("projector")
+    window.set_zoom(3.0)
+    screen = window.screen().geometry().height()
+    for topic in ("langchain", "preference-optimization", "hmm", "rag", "distillation"):
+        state.go(topic)
+        window.demo_panel.demo  # noqa: B018 (built now)
+        qtbot.wait(20)
+        assert window.presentation_scale <= max(1.0, screen / main_window.PRESENTATION_BASE_HEIGHT) + 0.01
+    assert window.height() < 3 * screen
 
 
 def test_clicker_keys_walk_topics_in_reading_order(qtbot, presenting):
