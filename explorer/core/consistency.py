@@ -22,7 +22,9 @@ Lexical similarity is not meaning: "100 °C" and "212 °F" agree but share no wo
 Sampled answers come from the explorer's own n-gram model (:mod:`explorer.core.ngram`): the same
 distribution and the same seeded draws as ``NgramModel.stream`` (one uniform number per token,
 p^(1/T) renormalised, no top-k), computed faster from cached sparse counts, and cached per
-(language, prompt, temperature, seed) so that a temperature curve reuses its samples.
+(language, prompt, temperature, seed) so that a temperature curve reuses its samples. The terms
+of each answer, and the matrix and scores of a set of answers, are cached too: moving the
+threshold only flags again, and typing into one answer cuts only that one into terms.
 """
 
 from __future__ import annotations
@@ -163,12 +165,18 @@ def char_ngrams(text: str, n: int = 3) -> list[str]:
 
 def terms(text: str, representation: str = "words") -> list[str]:
     """The terms of one answer: the search index's tokens, or character 3-grams."""
-    return char_ngrams(text) if representation == "char3" else tokens(text)
+    return list(_answer_terms(text, representation))
+
+
+@lru_cache(maxsize=2048)
+def _answer_terms(text: str, representation: str) -> tuple[str, ...]:
+    """:func:`terms`, cached per answer: typing into one answer cuts only that one into terms."""
+    return tuple(char_ngrams(text) if representation == "char3" else tokens(text))
 
 
 def similarity_matrix(answers: Sequence[str], representation: str = "words") -> np.ndarray:
     """S_ij: cosine of the TF-IDF vectors of answers i and j, in [0, 1], with S_ii = 1."""
-    similarity = cosine_matrix(tfidf_rows(term_counts([terms(answer, representation) for answer in answers]),
+    similarity = cosine_matrix(tfidf_rows(term_counts([_answer_terms(answer, representation) for answer in answers]),
                                           smooth=True))
     np.fill_diagonal(similarity, 1.0)
     return similarity
@@ -206,10 +214,20 @@ class Consistency:
 def analyse(answers: Sequence[str], representation: str = "words", threshold: float = 0.2) -> Consistency:
     """Similarities, scores and flags for ``answers``. No answer is flagged when there is only one."""
     answers = tuple(answers)
-    similarity = similarity_matrix(answers, representation)
-    scores = consistency_scores(similarity)
+    similarity, scores = compared(answers, representation)
     flagged = scores < threshold if len(answers) >= 2 else np.zeros(len(answers), dtype=bool)
     return Consistency(answers, similarity, scores, flagged, float(threshold))
+
+
+@lru_cache(maxsize=256)
+def compared(answers: tuple[str, ...], representation: str = "words") -> tuple[np.ndarray, np.ndarray]:
+    """The similarity matrix of ``answers`` and their consistency scores, cached per answers and
+    representation: moving the threshold only flags again. Read-only: they are shared."""
+    similarity = similarity_matrix(answers, representation)
+    scores = consistency_scores(similarity)
+    for array in (similarity, scores):
+        array.setflags(write=False)
+    return similarity, scores
 
 
 def parse_answers(text: str) -> list[str]:

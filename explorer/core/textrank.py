@@ -134,6 +134,13 @@ def _is_abbreviation(before: str) -> bool:
 
 def split_sentences(paragraph: str) -> list[str]:
     """The sentences of one paragraph, in Chinese, English or both."""
+    return list(_paragraph_sentences(paragraph))
+
+
+@lru_cache(maxsize=512)
+def _paragraph_sentences(paragraph: str) -> tuple[str, ...]:
+    """:func:`split_sentences`, cached per paragraph: typing into a long text splits only the
+    paragraph typed in."""
     found: list[str] = []
     start = 0
     for match in _END.finditer(paragraph):
@@ -146,7 +153,7 @@ def split_sentences(paragraph: str) -> list[str]:
         _add_piece(found, paragraph[start:match.end()])
         start = match.end()
     _add_piece(found, paragraph[start:])
-    return found
+    return tuple(found)
 
 
 def _add_piece(found: list[str], piece: str) -> None:
@@ -168,7 +175,7 @@ def split_text(text: str, limit: int = MAX_SENTENCES) -> Document:
     paragraphs: list[tuple[int, ...]] = []
     dropped = 0
     for line in text.splitlines():
-        pieces = split_sentences(line)
+        pieces = _paragraph_sentences(line)
         room = max(0, limit - len(found))
         dropped += max(0, len(pieces) - room)
         pieces = pieces[:room]
@@ -305,10 +312,20 @@ def summarize(text: str, params: Mapping[str, object] | None = None) -> Summary:
     caller's business)."""
     p = resolve(PARAMS, params or {})
     document = split_text(text)
-    weights = similarity(document.sentences, str(p["similarity"]))
-    scores, iterations = pagerank(weights, float(p["damping"]))
+    method = str(p["similarity"])
+    scores, iterations = ranking(document.sentences, method, float(p["damping"]))
     selected = top_sentences(scores, summary_size(len(document), float(p["length"])))
-    return Summary(document, weights, scores, iterations, selected)
+    return Summary(document, similarity(document.sentences, method), scores, iterations, selected)
+
+
+@lru_cache(maxsize=64)
+def ranking(sentences: tuple[str, ...], method: str = "overlap", damping: float = 0.85) -> tuple[np.ndarray, int]:
+    """PageRank scores of ``sentences`` and the iterations used, cached per text, similarity and
+    damping: the summary length and the edges drawn choose from them without ranking again.
+    The scores are read-only: they are shared."""
+    scores, iterations = pagerank(similarity(sentences, method), damping)
+    scores.setflags(write=False)
+    return scores, iterations
 
 
 @lru_cache(maxsize=16)

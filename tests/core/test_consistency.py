@@ -128,3 +128,28 @@ def test_params_resolve_and_label_in_both_languages():
         assert spec.label["zh"] and spec.label["en"]
         for choice in spec.choices:
             assert set(spec.choice_labels[choice]) == {"zh", "en"}
+
+
+@pytest.mark.parametrize("representation", REPRESENTATIONS)
+def test_cached_comparison_equals_a_fresh_one_and_follows_the_answers(representation):
+    answers = consistency.QUESTIONS["birth"].answers["en"]
+    similarity, scores = consistency.compared(answers, representation)
+    fresh = consistency.similarity_matrix(answers, representation)
+    assert np.array_equal(similarity, fresh)
+    assert np.array_equal(scores, consistency.consistency_scores(fresh))
+    assert not similarity.flags.writeable and not scores.flags.writeable  # shared by the cache
+    # The threshold only flags again: the same arrays, new flags.
+    low, high = consistency.analyse(answers, representation, 0.1), consistency.analyse(answers, representation, 0.9)
+    assert low.similarity is high.similarity is similarity and low.scores is scores
+    assert np.array_equal(low.flagged, scores < 0.1) and np.array_equal(high.flagged, scores < 0.9)
+    # An edited answer is compared anew.
+    edited = answers[:-1] + ("Ostby was born in 1931.",)
+    changed = consistency.analyse(edited, representation)
+    assert np.array_equal(changed.similarity, consistency.similarity_matrix(edited, representation))
+    assert not np.array_equal(changed.similarity, similarity)
+
+
+def test_terms_are_cached_per_answer_but_a_callers_list_is_its_own():
+    found = consistency.terms("The capital is Canberra.")
+    found.append("changed")
+    assert consistency.terms("The capital is Canberra.") == ["the", "capital", "is", "canberra"]

@@ -187,3 +187,45 @@ def test_params_have_both_languages():
         assert set(spec.label) == {"zh", "en"}
         for choice in spec.choices:
             assert set(spec.choice_labels[choice]) == {"zh", "en"}
+
+
+def test_cached_ranking_equals_a_fresh_one_and_follows_its_inputs():
+    sentences = textrank.split_text(textrank.source_text("page", "en")).sentences
+    for method in ("overlap", "cosine"):
+        for damping in (0.5, 0.85):
+            fresh_weights = (textrank.cosine_similarity if method == "cosine" else textrank.overlap_similarity)(
+                [textrank.sentence_tokens(sentence) for sentence in sentences])
+            fresh_scores, fresh_iterations = textrank.pagerank(fresh_weights, damping)
+            scores, iterations = textrank.ranking(sentences, method, damping)
+            assert np.array_equal(scores, fresh_scores) and iterations == fresh_iterations
+            assert textrank.ranking(sentences, method, damping)[0] is scores  # cached, not ranked again
+            assert not scores.flags.writeable  # shared by the cache
+    # Another damping, similarity or text is ranked anew.
+    assert not np.array_equal(textrank.ranking(sentences, "overlap", 0.5)[0], textrank.ranking(sentences, "overlap", 0.85)[0])
+    assert not np.array_equal(textrank.ranking(sentences, "cosine", 0.85)[0], textrank.ranking(sentences, "overlap", 0.85)[0])
+    edited = sentences[:-1] + ("A new last sentence about summaries and graphs.",)
+    assert np.array_equal(textrank.ranking(edited, "overlap", 0.85)[0],
+                          textrank.pagerank(textrank.overlap_similarity(
+                              [textrank.sentence_tokens(sentence) for sentence in edited]), 0.85)[0])
+
+
+def test_summaries_that_differ_only_in_length_share_the_ranking():
+    text = textrank.source_text("rag", "zh")
+    short, long = textrank.summarize(text, {"length": 10}), textrank.summarize(text, {"length": 60})
+    assert short.scores is long.scores and short.weights is long.weights
+    assert len(short.selected) < len(long.selected)
+    assert long.selected.tolist() == textrank.top_sentences(long.scores, len(long.selected)).tolist()
+
+
+def test_cached_sentence_splitting_equals_a_fresh_one():
+    paragraph = 'Liu et al. (TACL 2024) found it. Then d is 0.85 here! "Is it?" he asked.'
+    first = textrank.split_sentences(paragraph)
+    first.append("changed by the caller")  # a caller's list is its own: the cache keeps its copy
+    textrank._paragraph_sentences.cache_clear()
+    assert textrank.split_sentences(paragraph) == first[:-1]
+    assert textrank.split_sentences(paragraph + " One more.") == first[:-1] + ["One more."]
+    text = textrank.source_text("hallucination", "en")
+    cached = textrank.split_text(text)
+    textrank.split_text.cache_clear()
+    textrank._paragraph_sentences.cache_clear()
+    assert textrank.split_text(text) == cached

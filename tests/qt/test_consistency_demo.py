@@ -168,3 +168,21 @@ def test_both_languages_have_their_own_texts(make_demo):
         assert all(word in titles for word in words), titles
         assert demo.editor.accessibleName() and demo.answers_label.buddy() is demo.editor
         assert_drawn(demo)
+
+
+def cells(demo):
+    return [(label.isVisible(), label.toPlainText() if label.isVisible() else "") for label in demo.cell_labels]
+
+
+def test_the_threshold_redraws_only_the_flags(make_demo, demo):
+    image, shown = demo.image.image, cells(demo)
+    demo.set_param("threshold", 0.6)
+    assert demo.image.image is image and cells(demo) == shown
+    assert_drawn(demo)
+    demo.editor.setPlainText(demo.editor.toPlainText() + "\n堪培拉。")  # a new answer: compared anew
+    assert demo.image.image is not image and demo.image.image.shape == (8, 8)
+    assert_drawn(demo)
+    fresh = make_demo(ConsistencyDemo, "zh", {"threshold": 0.6})
+    fresh.editor.setPlainText(demo.editor.toPlainText())
+    assert cells(demo) == cells(fresh) and any(visible for visible, _ in cells(demo))
+    assert np.array_equal(demo.result.analysis.flagged, fresh.result.analysis.flagged)

@@ -232,3 +232,51 @@ def test_keys_reach_the_box(qtbot, demo):
     type_text(demo, "检索增强生成让回答有据可查。")
     assert demo.result.document.sentences[-1] == "检索增强生成让回答有据可查。"
     assert demo.result.count == len(textrank.split_text(textrank.EXAMPLE["zh"])) + 1
+
+
+def test_a_text_shown_before_is_swapped_back_in_and_restyled(make_demo):
+    demo = make_demo(SummarizerDemo, "en")
+    page = demo.browser.document()
+    demo.set_param("source", "rag")
+    assert demo.browser.document() is not page
+    demo.set_param("length", 50)  # chosen while the page is not shown
+    demo.set_param("source", "page")
+    assert demo.browser.document() is page  # not laid out again
+    fresh = make_demo(SummarizerDemo, "en", {"length": 50})
+    assert demo.browser.toPlainText() == fresh.browser.toPlainText()
+    assert bold_sentences(demo) == bold_sentences(fresh) == set(demo.result.selected.tolist())
+    # A text kept from before a zoom takes the browser's new font when it is swapped back in.
+    font = QFont(demo.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    demo.setFont(font)
+    demo.set_param("source", "rag")
+    assert demo.browser.document().defaultFont() == demo.browser.font()
+    demo.set_param("source", "page")
+    assert demo.browser.document() is page and page.defaultFont() == demo.browser.font()
+    # An edited text is laid out anew, and the kept texts stay few.
+    for n in range(8):
+        demo.text_box.setPlainText(textrank.EXAMPLE["en"] + f" Edit {n}.")
+        demo._show_latest_text()
+        assert bold_sentences(demo) == set(demo.result.selected.tolist())
+    assert len(demo._laid_out) <= 4 and demo.browser.document() is demo._laid_out[demo.result.document].document
+
+
+def test_a_control_redraws_only_what_it_changes(make_demo, demo):
+    nodes, bars = demo.nodes.data, demo.selected_bars.opts["height"]
+    edges = [curve_points(curve)[0] for curve in demo.edge_curves]
+    demo.set_param("threshold", 0.5)  # only the edges drawn
+    assert demo.nodes.data is nodes and demo.selected_bars.opts["height"] is bars
+    assert edges_drawn(demo) < sum(len(xs) for xs in edges) // 2
+    edges = [curve_points(curve)[0] for curve in demo.edge_curves]
+    demo.set_param("length", 40)  # the summary, not the graph's edges
+    assert all(curve_points(curve)[0] is xs for curve, xs in zip(demo.edge_curves, edges))
+    assert demo.nodes.data is not nodes and len(bar_heights(demo.selected_bars)) > len(bars)
+    check_finite(demo)
+    # What is drawn is what a fresh demo draws.
+    fresh = make_demo(SummarizerDemo, "zh", {"threshold": 0.5, "length": 40})
+    assert edges_drawn(demo) == edges_drawn(fresh)
+    assert np.array_equal(bar_heights(demo.selected_bars), bar_heights(fresh.selected_bars))
+    assert [label.isVisible() for label in demo.node_labels] == [label.isVisible() for label in fresh.node_labels]
+    assert [label.pos() for label in demo.node_labels if label.isVisible()] == \
+        [label.pos() for label in fresh.node_labels if label.isVisible()]
+    assert demo.detail_label.text() == fresh.detail_label.text()

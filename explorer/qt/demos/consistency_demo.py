@@ -17,7 +17,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextFormat
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsView, QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdit,
+                               QVBoxLayout, QWidget)
 
 from explorer.core import consistency
 from explorer.core.i18n import tr
@@ -30,6 +31,26 @@ EDITOR_LINES = 7.8  # the answer list shows this many lines without scrolling
 FLAG_ALPHA = 70  # the flagged lines' background in the list
 MIN_AXIS = 3  # the answer axes hold at least this many answers, so one or two do not fill the plot
 SAMPLE_ONLY = ("samples", "temperature", "seed")
+
+
+class CellLabel(pg.TextItem):
+    """A value written in a heatmap cell, upright and unscaled however the cells are stretched.
+
+    pyqtgraph's TextItem works that out in Python, inverting the view's transform for every
+    label before every paint in which the view changed (a new number of answers changes it);
+    here Qt ignores the view's scale for the item itself (ItemIgnoresTransformations, which
+    TextItem imitates), so the labels cost nothing when the cells change size.
+    """
+
+    def __init__(self):
+        super().__init__("", anchor=(0.5, 0.5))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+
+    def updateTransform(self, force: bool = False) -> None:
+        """Nothing to do: Qt keeps the item unscaled."""
+
+    def paint(self, painter, *args) -> None:
+        """The text item inside paints the text; a cell label has no border or fill."""
 
 
 class _Gutter(QWidget):
@@ -51,6 +72,7 @@ class AnswerEditor(QPlainTextEdit):
         super().__init__(parent)
         self.gutter = _Gutter(self)
         self.flagged: set[int] = set()
+        self._marked: tuple | None = None
         self.flag_colour = QColor("#D55E00")
         self.blockCountChanged.connect(self._fit_gutter)
         self.updateRequest.connect(self._scroll_gutter)
@@ -103,7 +125,12 @@ class AnswerEditor(QPlainTextEdit):
         painter.end()
 
     def mark(self, flagged: set[int]) -> None:
-        """Number the answers again and give the flagged ones (0-based) a coloured background."""
+        """Number the answers again and give the flagged ones (0-based) a coloured background
+        (nothing to do when neither the flags nor the text changed)."""
+        marked = (self.toPlainText(), frozenset(flagged))
+        if marked == self._marked:
+            return
+        self._marked = marked
         self.flagged = flagged
         selections = []
         background = QColor(self.flag_colour)
@@ -139,11 +166,19 @@ class ConsistencyDemo(DemoWidget):
         self._edited = False
         self._shown_n: int | None = None
         self._setting_text = False
+        # What the plots show, so that a change which leaves a part as it is does not redraw it.
+        self._image_shown: np.ndarray | None = None
+        self._cells_shown: tuple | None = None
+        self._curve_shown: np.ndarray | None = None
+        self._now_shown: tuple[float, float] | None = None
         theme = self.theme
         self.add_status_labels(layout)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(330)
+        # A change redraws the heatmap, its values and the bars together: repainting their bounding
+        # rectangle is cheaper than clipping every item to many small dirty rectangles.
+        self.plots.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.heat_plot = add_plot(self.plots, row=0, col=0)
         self.score_plot = add_plot(self.plots, row=0, col=1)
         self.curve_plot = add_plot(self.plots, row=1, col=0, colspan=2)
@@ -157,6 +192,10 @@ class ConsistencyDemo(DemoWidget):
         for plot in (self.heat_plot, self.score_plot, self.curve_plot):
             style_plot(plot)
             plot.disableAutoRange()
+            for side in ("left", "bottom", "top", "right"):
+                # No unit, so never a prefix: without this, every range change (of the hidden
+                # axes too) lays the axis label out again.
+                plot.getAxis(side).enableAutoSIPrefix(False)
         self.heat_plot.showGrid(x=False, y=False)
         self.heat_plot.invertY(True)
         layout.addWidget(self.plots, 1)
@@ -170,9 +209,9 @@ class ConsistencyDemo(DemoWidget):
                                           colorMapMenu=False)
         self.colour_bar.setImageItem(self.image, insert_in=self.heat_plot)
         self.heat_plot.getViewBox().sigResized.connect(lambda _box: self._label_cells())
-        self.cell_labels: list[pg.TextItem] = []
+        self.cell_labels: list[CellLabel] = []
         for _ in range(LABELLED_CELLS * LABELLED_CELLS):
-            label = pg.TextItem("", anchor=(0.5, 0.5))
+            label = CellLabel()
             label.hide()
             self.heat_plot.addItem(label)
             self.cell_labels.append(label)
@@ -326,12 +365,14 @@ class ConsistencyDemo(DemoWidget):
         analysis = result.analysis
         n = len(analysis.answers)
         self._set_axes(n)
-        if n:
-            self.image.setImage(analysis.similarity, levels=(0.0, 1.0), autoLevels=False)
-            self.image.setRect(QRectF(0.5, 0.5, n, n))
-            self.image.show()
-        else:
-            self.image.hide()
+        if analysis.similarity is not self._image_shown:  # cached per answers: the threshold leaves it
+            self._image_shown = analysis.similarity
+            if n:
+                self.image.setImage(analysis.similarity, levels=(0.0, 1.0), autoLevels=False)
+                self.image.setRect(QRectF(0.5, 0.5, n, n))
+                self.image.show()
+            else:
+                self.image.hide()
         self._label_cells()
         xs = np.arange(1, n + 1, dtype=float)
         brushes = [self.flag_brush if flag else self.plain_brush for flag in analysis.flagged]
@@ -341,8 +382,12 @@ class ConsistencyDemo(DemoWidget):
         self.threshold_line.blockSignals(False)
         if result.curve is not None:
             temperature = float(self.params["temperature"])
-            self.curve.setData(consistency.CURVE_TEMPERATURES, result.curve)
-            self.now_point.setData([temperature], [analysis.agreement])
+            if result.curve is not self._curve_shown:  # cached per question, N, seed and terms
+                self._curve_shown = result.curve
+                self.curve.setData(consistency.CURVE_TEMPERATURES, result.curve)
+            if (temperature, analysis.agreement) != self._now_shown:
+                self._now_shown = (temperature, analysis.agreement)
+                self.now_point.setData([temperature], [analysis.agreement])
             self.now_line.setValue(temperature)
         for item in (self.curve, self.now_point, self.now_line):
             item.setVisible(result.curve is not None)
@@ -372,10 +417,15 @@ class ConsistencyDemo(DemoWidget):
         cell = self.heat_plot.getViewBox().width() / max(n, MIN_AXIS)
         needed = QFontMetricsF(self.cell_labels[0].textItem.font()).horizontalAdvance(".00") + 4
         shown = n <= LABELLED_CELLS and cell >= needed
+        drawn = self._cells_shown
+        if drawn is not None and drawn[0] is similarity and drawn[1] == shown:  # cached per answers
+            return
+        self._cells_shown = (similarity, shown)
         for index, label in enumerate(self.cell_labels):
             row, column = divmod(index, LABELLED_CELLS)
             if not shown or row >= n or column >= n:
-                label.setVisible(False)
+                if label.isVisible():
+                    label.setVisible(False)
                 continue
             value = float(similarity[row, column])
             text = "1" if value >= 0.995 else "0" if value < 0.005 else f"{value:.2f}"[1:]
@@ -383,7 +433,8 @@ class ConsistencyDemo(DemoWidget):
                 label.setText(text)
                 label.setColor("#000000" if value > 0.55 else "#ffffff")  # viridis is light at the top
             label.setPos(column + 1, row + 1)
-            label.setVisible(True)
+            if not label.isVisible():
+                label.setVisible(True)
 
     def _describe(self, result: consistency.Run) -> None:
         lang, analysis = self.lang, result.analysis

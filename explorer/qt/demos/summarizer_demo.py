@@ -9,19 +9,23 @@ without edges (1/N) dashed. Below: the text with the summary sentences in bold a
 reading order, and the text box, which holds the text being summarized: editing it (or pasting
 into it) makes it the demo's text. Typing updates the graph, the bars and the labels with every
 key; the highlighted copy of the text follows when the typing pauses. The similarity matrix is
-cached per text, so a slider only runs PageRank again.
+cached per text and the ranking per text, similarity and damping, so the length and edge sliders
+rank nothing again; a part of the plots that a change leaves as it was is not drawn again, and a
+text shown before is swapped back into the browser instead of being laid out again.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QGraphicsView, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
 
 from explorer.core import textrank
 from explorer.core.i18n import tr
@@ -34,6 +38,7 @@ LABEL_RADIUS = 1.13
 ALL_LABELS = 30  # up to this many sentences every node is numbered; beyond, every fifth and the summary's
 TEXT_BOX_LINES = 3
 TYPING_PAUSE_MS = 150  # the highlighted copy of a text being typed follows after this pause
+TEXTS_KEPT = 4  # laid-out texts kept for the browser: the three pages and the user's own
 
 
 def _utf16(text: str) -> int:
@@ -54,6 +59,16 @@ def _circle(count: int) -> tuple[np.ndarray, np.ndarray]:
     return np.cos(angles), np.sin(angles)
 
 
+@dataclass
+class _LaidOut:
+    """A text as the browser shows it: its document, where each sentence lies in it (None when
+    Qt laid it out otherwise, so that it cannot be restyled) and which sentences are in bold."""
+
+    document: QTextDocument
+    spans: dict[int, tuple[int, int]] | None
+    chosen: set[int]
+
+
 class SummarizerDemo(DemoWidget):
     """TextRank on a page or on the user's own text: the graph, the scores and the summary."""
 
@@ -64,15 +79,24 @@ class SummarizerDemo(DemoWidget):
         self.result: textrank.Summary | None = None
         self._typed: str | None = None  # the user's own text, once they have edited the box
         self._typing = False
-        self._shown_document: textrank.Document | None = None
-        self._shown_chosen: set[int] = set()
+        # Texts laid out for the browser, the latest last: going back to a page swaps its document
+        # in instead of laying it out again.
+        self._laid_out: OrderedDict[textrank.Document, _LaidOut] = OrderedDict()
         self._spans: dict[int, tuple[int, int]] | None = None  # each sentence's place in the browser
         self._score_top: float | None = None
         self._sentences_shown: int | None = None
+        # What the plots show, so that a change which leaves a part as it is does not redraw it.
+        self._edges_drawn: tuple | None = None
+        self._nodes_drawn: tuple | None = None
+        self._labels_drawn: tuple[int, np.ndarray] = (0, np.zeros(0, dtype=bool))
+        self._bars_drawn: tuple | None = None
         self.add_status_labels(layout)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(230)
+        # A change moves nodes, labels and bars all over both plots: repainting their bounding
+        # rectangle is cheaper than clipping every item to tens of small dirty rectangles.
+        self.plots.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.graph_plot = add_plot(self.plots, row=0, col=0)
         self.score_plot = add_plot(self.plots, row=0, col=1)
         self.plots.ci.layout.setColumnStretchFactor(0, 1)
@@ -85,7 +109,10 @@ class SummarizerDemo(DemoWidget):
         self.graph_plot.setAspectLocked(True)
         self.graph_plot.setRange(xRange=(-1.22, 1.22), yRange=(-1.22, 1.22), padding=0.0)
         self.score_plot.showGrid(x=False, y=True, alpha=0.2)
-        self.score_plot.getAxis("left").enableAutoSIPrefix(False)
+        for side in ("left", "bottom", "top", "right"):
+            # No unit, so never a prefix: without this, every range change (of the hidden axes
+            # too) lays the axis label out again.
+            self.score_plot.getAxis(side).enableAutoSIPrefix(False)
 
         theme = self.theme
         width = theme.line_width
@@ -229,19 +256,37 @@ class SummarizerDemo(DemoWidget):
         if self.result is not None:
             self._show_text(self.result)
 
-    def _edges(self, result: textrank.Summary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The pairs (i < j) with a positive weight, and their weights."""
-        first, second = np.triu_indices(result.count, 1)
-        weights = result.weights[first, second]
-        positive = weights > 0
-        return first[positive], second[positive], weights[positive]
-
     def _draw_graph(self, result: textrank.Summary) -> None:
+        """The edges, the nodes and their numbers; each only when what it shows has changed (the
+        similarity matrix is cached per text, so the same text gives the very same array)."""
         count = result.count
         xs, ys = _circle(count)
-        first, second, weights = self._edges(result)
+        threshold = float(self.params["threshold"])
+        drawn = self._edges_drawn
+        if drawn is None or drawn[0] is not result.weights or drawn[1] != threshold:
+            self._draw_edges(result.weights, threshold, xs, ys)
+
+        top = float(result.scores.max()) if count else 1.0
+        # Scores in a few steps of size and shade: pyqtgraph then draws each kind of node once.
+        step = np.rint((result.scores / top if top > 0 else np.zeros(count)) * (NODE_LEVELS - 1)).astype(int)
+        chosen = np.zeros(count, dtype=bool)
+        chosen[result.selected] = True
+        nodes = (count, step.tobytes(), chosen.tobytes())
+        if nodes != self._nodes_drawn:
+            self._nodes_drawn = nodes
+            brushes = [self.node_brushes[picked][level] for picked, level in zip(chosen.tolist(), step.tolist())]
+            pens = [self.outline if picked else self.no_pen for picked in chosen.tolist()]
+            self.nodes.setData(xs, ys, size=self.node_sizes[step], brush=brushes, pen=pens)
+        self._draw_labels(count, chosen, xs, ys)
+
+    def _draw_edges(self, weights: np.ndarray, threshold: float, xs: np.ndarray, ys: np.ndarray) -> None:
+        self._edges_drawn = (weights, threshold)
+        first, second = np.triu_indices(len(weights), 1)
+        weights = weights[first, second]
+        positive = weights > 0
+        first, second, weights = first[positive], second[positive], weights[positive]
         strongest = float(weights.max()) if len(weights) else 0.0
-        low = float(self.params["threshold"]) * strongest
+        low = threshold * strongest
         shown = weights >= low if strongest > 0 else np.zeros(0, dtype=bool)
         self._edges_shown, self._edges_total = int(shown.sum()), len(weights)
         span = max(strongest - low, 1e-12)
@@ -250,29 +295,37 @@ class SummarizerDemo(DemoWidget):
             pick = shown & (level == index)
             ends = np.empty(2 * int(pick.sum()), dtype=int)
             ends[0::2], ends[1::2] = first[pick], second[pick]
-            curve.setData(xs[ends], ys[ends])
+            curve.setData(xs[ends], ys[ends], skipFiniteCheck=True)  # points on the unit circle
 
-        top = float(result.scores.max()) if count else 1.0
-        # Scores in a few steps of size and shade: pyqtgraph then draws each kind of node once.
-        step = np.rint((result.scores / top if top > 0 else np.zeros(count)) * (NODE_LEVELS - 1)).astype(int)
-        chosen = np.zeros(count, dtype=bool)
-        chosen[result.selected] = True
-        brushes = [self.node_brushes[picked][level] for picked, level in zip(chosen.tolist(), step.tolist())]
-        pens = [self.outline if picked else self.no_pen for picked in chosen.tolist()]
-        self.nodes.setData(xs, ys, size=self.node_sizes[step], brush=brushes, pen=pens)
-        for number, label in enumerate(self.node_labels):
-            visible = number < count and (count <= ALL_LABELS or chosen[number] or (number + 1) % 5 == 0)
-            if visible:
+    def _draw_labels(self, count: int, chosen: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> None:
+        """Number the nodes (every node, or every fifth and the summary's); only labels that
+        appear, disappear or move (a new number of sentences) are touched."""
+        numbers = np.arange(len(self.node_labels))
+        visible = numbers < count
+        if count > ALL_LABELS:
+            visible &= (numbers + 1) % 5 == 0
+            visible[:count] |= chosen
+        shown_count, shown = self._labels_drawn
+        changed = visible != shown if len(shown) else np.ones(len(visible), dtype=bool)
+        if count != shown_count:
+            changed |= visible
+        self._labels_drawn = (count, visible)
+        for number in np.flatnonzero(changed).tolist():
+            label = self.node_labels[number]
+            if visible[number]:
                 label.setPos(LABEL_RADIUS * xs[number], LABEL_RADIUS * ys[number])
-            label.setVisible(bool(visible))
+            label.setVisible(bool(visible[number]))
 
     def _draw_scores(self, result: textrank.Summary) -> None:
         count = result.count
-        numbers = np.arange(1, count + 1, dtype=float)
-        chosen = np.zeros(count, dtype=bool)
-        chosen[result.selected] = True
-        self.selected_bars.setOpts(x=numbers[chosen], height=result.scores[chosen])
-        self.other_bars.setOpts(x=numbers[~chosen], height=result.scores[~chosen])
+        bars = (result.scores.tobytes(), result.selected.tobytes())
+        if bars != self._bars_drawn:  # the edges drawn change no bar
+            self._bars_drawn = bars
+            numbers = np.arange(1, count + 1, dtype=float)
+            chosen = np.zeros(count, dtype=bool)
+            chosen[result.selected] = True
+            self.selected_bars.setOpts(x=numbers[chosen], height=result.scores[chosen])
+            self.other_bars.setOpts(x=numbers[~chosen], height=result.scores[~chosen])
         self.uniform_line.setValue(1.0 / count if count else 0.0)
         self.uniform_line.setVisible(count > 0)
         if count != self._sentences_shown:
@@ -283,28 +336,52 @@ class SummarizerDemo(DemoWidget):
         if top != self._score_top:
             self._score_top = top
             self.score_plot.setYRange(0.0, top, padding=0.02)
+        # The dashed line works out its extent when first painted and, the range having changed,
+        # would ask for a second paint: worked out now, it is painted once.
+        self.score_plot.getViewBox().updateMatrix()
+        self.uniform_line.boundingRect()
 
     def _show_text(self, result: textrank.Summary) -> None:
-        """The text with the summary sentences in bold and colour. A new text is laid out anew
-        (keeping the scroll position); a new choice of sentences only restyles those that changed."""
+        """The text with the summary sentences in bold and colour. A new text is laid out anew,
+        a text shown before is swapped back in (either keeps the scroll position); a new choice
+        of sentences only restyles those that changed."""
         document = result.document
         chosen = set(result.selected.tolist())
-        if document != self._shown_document or self._spans is None:
-            self._set_text(document, chosen)
-        elif chosen != self._shown_chosen:
-            cursor = QTextCursor(self.browser.document())
+        laid_out = stale = self._laid_out.get(document)
+        if laid_out is None or (laid_out.spans is None and laid_out.chosen != chosen):
+            laid_out = self._lay_out(document, chosen)
+        else:
+            stale = None
+        self._laid_out[document] = laid_out
+        self._laid_out.move_to_end(document)
+        text = laid_out.document
+        if self.browser.document() is not text:
+            if text.defaultFont() != self.browser.font():  # the browser sets it on its own document only
+                text.setDefaultFont(self.browser.font())
+            bar = self.browser.verticalScrollBar()
+            scrolled = bar.value()
+            self.browser.setDocument(text)  # the browser deletes only the document it made itself
+            bar.setValue(scrolled)
+        if stale is not None:  # laid out again: it could not be restyled
+            stale.document.deleteLater()
+        if chosen != laid_out.chosen:
+            cursor = QTextCursor(text)
             cursor.beginEditBlock()
-            for index in chosen ^ self._shown_chosen:
-                start, end = self._spans[index]
+            for index in chosen ^ laid_out.chosen:
+                start, end = laid_out.spans[index]
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 cursor.mergeCharFormat(self.chosen_format if index in chosen else self.plain_format)
             cursor.endEditBlock()
-        self._shown_document, self._shown_chosen = document, chosen
+            laid_out.chosen = chosen
+        self._spans = laid_out.spans
+        while len(self._laid_out) > TEXTS_KEPT:
+            _, oldest = self._laid_out.popitem(last=False)
+            oldest.document.deleteLater()  # never the one shown: that is the latest
 
-    def _set_text(self, document: textrank.Document, chosen: set[int]) -> None:
-        """The whole text as HTML, one paragraph a line, each sentence after its number; where
-        each sentence lies in the browser's document (in UTF-16 units, as Qt counts) is kept."""
+    def _lay_out(self, document: textrank.Document, chosen: set[int]) -> _LaidOut:
+        """The whole text as HTML, one paragraph a line, each sentence after its number, in a new
+        document; where each sentence lies in it (in UTF-16 units, as Qt counts) is kept."""
         theme = self.theme
         paragraphs, spans, lengths = [], {}, []
         position = 0
@@ -326,18 +403,16 @@ class SummarizerDemo(DemoWidget):
             paragraphs.append(f"<p>{''.join(parts)}</p>")
             lengths.append(position - block_start)
             position += 1  # the paragraph break
-        bar = self.browser.verticalScrollBar()
-        scrolled = bar.value()
-        self.browser.setHtml("".join(paragraphs))
-        bar.setValue(scrolled)
-        text = self.browser.document()
+        text = QTextDocument(self.browser)
         text.setUndoRedoEnabled(False)
+        text.setDefaultFont(self.browser.font())
+        text.setHtml("".join(paragraphs))
         blocks = [text.findBlockByNumber(number) for number in range(text.blockCount())]
         laid_out = [_utf16(block.text()) for block in blocks] if lengths else []
         # Restyling needs the positions; if Qt laid the text out otherwise, every change re-lays it.
-        self._spans = spans if laid_out == lengths and all(
-            block.position() == start for block, start in zip(blocks, np.cumsum([0] + [n + 1 for n in lengths]))) \
-            else None
+        same = laid_out == lengths and all(
+            block.position() == start for block, start in zip(blocks, np.cumsum([0] + [n + 1 for n in lengths])))
+        return _LaidOut(text, spans if same else None, set(chosen))
 
     def _describe(self, result: textrank.Summary) -> None:
         lang = self.lang
