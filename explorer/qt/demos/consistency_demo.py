@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextFormat
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsView, QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdit,
+from PySide6.QtWidgets import (QGraphicsView, QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdit,
                                QVBoxLayout, QWidget)
 
 from explorer.core import consistency
@@ -31,26 +31,6 @@ EDITOR_LINES = 7.8  # the answer list shows this many lines without scrolling
 FLAG_ALPHA = 70  # the flagged lines' background in the list
 MIN_AXIS = 3  # the answer axes hold at least this many answers, so one or two do not fill the plot
 SAMPLE_ONLY = ("samples", "temperature", "seed")
-
-
-class CellLabel(pg.TextItem):
-    """A value written in a heatmap cell, upright and unscaled however the cells are stretched.
-
-    pyqtgraph's TextItem works that out in Python, inverting the view's transform for every
-    label before every paint in which the view changed (a new number of answers changes it);
-    here Qt ignores the view's scale for the item itself (ItemIgnoresTransformations, which
-    TextItem imitates), so the labels cost nothing when the cells change size.
-    """
-
-    def __init__(self):
-        super().__init__("", anchor=(0.5, 0.5))
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-
-    def updateTransform(self, force: bool = False) -> None:
-        """Nothing to do: Qt keeps the item unscaled."""
-
-    def paint(self, painter, *args) -> None:
-        """The text item inside paints the text; a cell label has no border or fill."""
 
 
 class _Gutter(QWidget):
@@ -209,9 +189,9 @@ class ConsistencyDemo(DemoWidget):
                                           colorMapMenu=False)
         self.colour_bar.setImageItem(self.image, insert_in=self.heat_plot)
         self.heat_plot.getViewBox().sigResized.connect(lambda _box: self._label_cells())
-        self.cell_labels: list[CellLabel] = []
+        self.cell_labels: list[pg.TextItem] = []
         for _ in range(LABELLED_CELLS * LABELLED_CELLS):
-            label = CellLabel()
+            label = pg.TextItem("", anchor=(0.5, 0.5))
             label.hide()
             self.heat_plot.addItem(label)
             self.cell_labels.append(label)
