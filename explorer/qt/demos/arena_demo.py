@@ -202,7 +202,6 @@ class ArenaDemo(DemoWidget):
         if ranges == self._ranges:
             return
         previous = self._ranges or (None,) * 4
-        history_view, final_view = self.history_plot.getViewBox(), self.final_plot.getViewBox()
         if ranges[0] != previous[0]:
             self.history_plot.setXRange(0, right, padding=0)
         if ranges[3] != previous[3]:
@@ -211,10 +210,6 @@ class ArenaDemo(DemoWidget):
         if ranges[1:3] != previous[1:3]:
             self.history_plot.setYRange(low, high + 0.3 * (high - low), padding=0.02)  # the legend sits above
             self.final_plot.setYRange(low, high, padding=0.02)
-        # pyqtgraph would move the plotted items to the new ranges only as the frame is painted,
-        # which then asks for a second frame; moving them now makes it one.
-        history_view.updateMatrix()
-        final_view.updateMatrix()
         self._ranges = ranges
 
     def _show(self, position: float) -> None:

@@ -46,6 +46,9 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     not change is a blit. ``mouse`` keeps pan and zoom for plots where they help.
     """
     plot.showGrid(x=True, y=True, alpha=0.2)
+    # pyqtgraph moves the plotted items to a new range only while the frame is painted, and
+    # moving them then asks for a second frame: move them when the range is set, one frame.
+    plot.vb.sigRangeChanged.connect(_move_items_now)
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=mouse, y=mouse)
@@ -58,6 +61,10 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     # The space for tick labels grows when they need it and never shrinks: a narrower label
     # would otherwise resize the plot, and every axis of the figure would be drawn again.
     plot.getAxis("left").setStyle(autoReduceTextSpace=False)
+
+
+def _move_items_now(view: pg.ViewBox, *_changed) -> None:
+    view.updateMatrix()
 
 
 def legend_brush(theme) -> QBrush:
