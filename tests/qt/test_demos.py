@@ -116,3 +116,15 @@ def test_no_plot_carries_pyqtgraphs_english_context_menus(qtbot, demo_id):
              if isinstance(item, pg.ViewBox)]
     assert all(box.menu is None and not box.menuEnabled() for box in boxes)
     demo.cleanup()
+
+
+@pytest.mark.parametrize("demo_id", sorted(REGISTRY))
+def test_a_figure_repaints_the_rectangle_around_what_changed(qtbot, demo_id):
+    from PySide6.QtWidgets import QGraphicsView
+
+    demo = REGISTRY[demo_id].widget("zh")
+    qtbot.addWidget(demo)
+    figure = demo.figure()
+    if isinstance(figure, QGraphicsView):
+        assert figure.viewportUpdateMode() == QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate
+    demo.cleanup()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
 from explorer.qt.accessibility import name_widgets
@@ -46,6 +46,12 @@ class DemoWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.build_view(layout)
+        figure = getattr(self, "plots", None)  # a demo that draws with pyqtgraph
+        if isinstance(figure, QGraphicsView):
+            # A control change moves items all over a figure: one repaint of the rectangle that
+            # bounds them costs less than Qt's default of clipping each to tens of small ones
+            # (10–30 % off the median control change, measured on four demos).
+            figure.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.form = QGridLayout()
         self.form.setHorizontalSpacing(8)
         self.form.setVerticalSpacing(2)

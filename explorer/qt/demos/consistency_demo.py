@@ -17,8 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextFormat
-from PySide6.QtWidgets import (QGraphicsView, QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from explorer.core import consistency
 from explorer.core.i18n import tr
@@ -156,9 +155,6 @@ class ConsistencyDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(330)
-        # A change redraws the heatmap, its values and the bars together: repainting their bounding
-        # rectangle is cheaper than clipping every item to many small dirty rectangles.
-        self.plots.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.heat_plot = add_plot(self.plots, row=0, col=0)
         self.score_plot = add_plot(self.plots, row=0, col=1)
         self.curve_plot = add_plot(self.plots, row=1, col=0, colspan=2)

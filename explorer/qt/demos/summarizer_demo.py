@@ -25,7 +25,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QGraphicsView, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
 
 from explorer.core import textrank
 from explorer.core.i18n import tr
@@ -94,9 +94,6 @@ class SummarizerDemo(DemoWidget):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(230)
-        # A change moves nodes, labels and bars all over both plots: repainting their bounding
-        # rectangle is cheaper than clipping every item to tens of small dirty rectangles.
-        self.plots.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.graph_plot = add_plot(self.plots, row=0, col=0)
         self.score_plot = add_plot(self.plots, row=0, col=1)
         self.plots.ci.layout.setColumnStretchFactor(0, 1)
