@@ -6,6 +6,14 @@ import pytest
 from explorer.qt.demos import REGISTRY
 
 
+def scaled_axes(demo):
+    """Visible axes whose ticks pyqtgraph has rescaled behind an SI prefix such as "(x0.001)"."""
+    import pyqtgraph as pg
+
+    return [item.labelText for view in demo.findChildren(pg.GraphicsView) for item in view.scene().items()
+            if isinstance(item, pg.AxisItem) and item.isVisible() and item.autoSIPrefixScale != 1]
+
+
 @pytest.mark.parametrize("demo_id", sorted(REGISTRY))
 def test_demo_survives_every_parameter_extreme(qtbot, demo_id):
     entry = REGISTRY[demo_id]
@@ -19,6 +27,7 @@ def test_demo_survives_every_parameter_extreme(qtbot, demo_id):
             demo.set_param(spec.name, value)
             assert demo.params[spec.name] == spec.coerce(value)
             demo.grab()
+            assert not scaled_axes(demo), (spec.name, value)
         demo.set_param(spec.name, spec.default)
     demo.set_lang("en")
     demo.grab()

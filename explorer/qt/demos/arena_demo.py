@@ -71,11 +71,6 @@ class ArenaDemo(DemoWidget):
         for plot in (self.history_plot, self.final_plot):
             style_plot(plot)
             plot.disableAutoRange()
-            for side in ("left", "bottom", "top", "right"):
-                # Without units pyqtgraph prefixes only values under 1 or from 10^9 on, which no
-                # axis here reaches; left on, every range change would set each axis title's text
-                # again (the hidden top and right axes' too) and repaint it.
-                plot.getAxis(side).enableAutoSIPrefix(False)
         layout.addWidget(self.plots, 1)
         width = self.theme.line_width
         self.elo_lines, self.bt_lines, self.true_lines, self.name_labels = [], [], [], []

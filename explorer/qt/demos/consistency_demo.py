@@ -168,10 +168,6 @@ class ConsistencyDemo(DemoWidget):
         for plot in (self.heat_plot, self.score_plot, self.curve_plot):
             style_plot(plot)
             plot.disableAutoRange()
-            for side in ("left", "bottom", "top", "right"):
-                # No unit, so never a prefix: without this, every range change (of the hidden
-                # axes too) lays the axis label out again.
-                plot.getAxis(side).enableAutoSIPrefix(False)
         self.heat_plot.showGrid(x=False, y=False)
         self.heat_plot.invertY(True)
         layout.addWidget(self.plots, 1)

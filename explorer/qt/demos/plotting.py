@@ -52,6 +52,10 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=mouse, y=mouse)
+    for side in ("left", "bottom", "top", "right"):
+        # No demo axis has a unit, so a prefix can only mislead ("learning rate (x0.001)" over
+        # ticks of 100 for η = 0.1), and working it out relays out each title at every range change.
+        plot.getAxis(side).enableAutoSIPrefix(False)
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -106,10 +106,6 @@ class SummarizerDemo(DemoWidget):
         self.graph_plot.setAspectLocked(True)
         self.graph_plot.setRange(xRange=(-1.22, 1.22), yRange=(-1.22, 1.22), padding=0.0)
         self.score_plot.showGrid(x=False, y=True, alpha=0.2)
-        for side in ("left", "bottom", "top", "right"):
-            # No unit, so never a prefix: without this, every range change (of the hidden axes
-            # too) lays the axis label out again.
-            self.score_plot.getAxis(side).enableAutoSIPrefix(False)
 
         theme = self.theme
         width = theme.line_width
