@@ -39,6 +39,7 @@ class DemoPanel(QWidget):
     """Right-hand panel: a header (title, presets, reset) above the topic's demo widget."""
 
     demo_ready = Signal()
+    deferred_build_started = Signal()  # the page is on screen; the demo is being built now
     copy_link_requested = Signal()
     export_requested = Signal(str)  # "png" or "svg"
 
@@ -53,7 +54,7 @@ class DemoPanel(QWidget):
         self._build_posted = False
         # In case nothing gets painted (a minimised window), a deferred build starts anyway.
         self._build_timer = QTimer(self, singleShot=True, interval=BUILD_AFTER_MS)
-        self._build_timer.timeout.connect(lambda: self._build_pending())
+        self._build_timer.timeout.connect(self._build_pending)
         self._kept: dict = {}  # demo id → a built demo widget, hidden
         self.zoom = 1.0
         self._applying_own_change = False
@@ -187,6 +188,7 @@ class DemoPanel(QWidget):
         self._build_timer.stop()
         if self._pending and self.demo_id is not None:
             self._pending = False
+            self.deferred_build_started.emit()
             self._build(self.demo_id)
             self._fill_presets()
             self.demo_ready.emit()

@@ -161,14 +161,16 @@ def test_a_demo_is_kept_when_its_topic_is_left_and_reused_on_return(window, stat
 
 def test_a_demo_not_kept_is_built_after_its_page_is_painted(window, state, qtbot):
     panel = window.demo_panel
-    built = []
+    built, started = [], []
     panel.demo_ready.connect(lambda: built.append(panel._demo))
+    panel.deferred_build_started.connect(lambda: started.append(panel._demo))
     state.go("epoch")
     # The page is there at once; the demo waits, with a loading message, for that paint.
     assert "轮次与早停" in window.page.toPlainText()
     assert panel.building and panel._demo is None
     assert panel.message.isVisibleTo(window) and panel.message.text() == "正在加载演示……"
     qtbot.waitUntil(lambda: not panel.building, timeout=5000)
+    assert started == [None]  # announced once, before the widget exists
     assert len(built) == 1 and built[0] is panel.demo and panel.demo.isVisible()
     assert not panel.message.isVisibleTo(window)
     assert type(panel.demo).__name__ == "EpochsDemo"
