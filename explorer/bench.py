@@ -131,8 +131,8 @@ def topic_switch(languages=("zh", "en")) -> dict:
     A demo that is not kept built is built right after that repaint (the page comes first);
     ``demo_built_ms`` is the time from choosing such a topic until its demo has been painted too.
     """
-    # Measured once the background warm-up (formulas typeset and drawn ahead) is over: what a
-    # student meets after the first seconds; how long that took is reported beside it.
+    # Measured once the work ahead after start-up (formulas typeset and drawn, pages rendered) is
+    # over: what a student meets after the first seconds; how long that took is reported beside it.
     app, window, state, content, warmup = _open_window()
     panel = window.demo_panel
     page_shown = []  # when a deferred build starts, the page has been painted and flushed
@@ -362,8 +362,8 @@ def soak(minutes: float = 10.0, turn_seconds: float = 20.0, sample_seconds: floa
 
 
 def _open_window():
-    """A main window on the built-in content, shown, its demo built and its formulas typeset
-    and drawn ahead; with the seconds that warm-up took."""
+    """A main window on the built-in content, shown, its demo built and its work ahead done
+    (formulas typeset and drawn, pages rendered); with the seconds that took."""
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -382,7 +382,7 @@ def _open_window():
     started = time.perf_counter()
     window.show()
     window.demo_panel.activate()
-    while window.page.formula_images.busy and time.perf_counter() - started < 120:
+    while window.warming_up and time.perf_counter() - started < 120:
         app.processEvents()
         time.sleep(0.005)
     return app, window, state, content, time.perf_counter() - started

@@ -18,7 +18,7 @@ import html
 import os
 import re
 from pathlib import Path
-from typing import Collection
+from typing import Collection, Iterator, Sequence
 
 from explorer.core import formulas
 from explorer.core.i18n import tr
@@ -96,6 +96,16 @@ def _cached_html(text: str, known_topics: frozenset[str]) -> str:
         except OSError:
             pass  # a cache that cannot be written only costs time
     return body
+
+
+def render_ahead(tree: TopicTree, langs: Sequence[str]) -> Iterator[str]:
+    """Render every topic's body in each of ``langs`` (reading order), one topic per step, so that
+    opening a page later costs no Markdown work; yields the id of each topic done."""
+    known = tree.ids
+    for lang in langs:
+        for topic_id in tree.reading_order:
+            _cached_html(tree.get(topic_id).page(lang).body, known)
+            yield topic_id
 
 
 def use_disk_cache(folder: Path | None) -> None:

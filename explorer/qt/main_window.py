@@ -16,6 +16,7 @@ from explorer.core.topics import LANGUAGES
 from explorer.qt.accessibility import name_widgets
 from explorer.qt.bookmarks import Bookmarks
 from explorer.qt.demo_panel import DemoPanel
+from explorer.qt.idle_queue import IdleQueue
 from explorer.qt.page_view import PageView
 from explorer.qt.presenter import LessonBar
 from explorer.qt.qt_translations import use_qt_language
@@ -45,6 +46,8 @@ class MainWindow(QMainWindow):
         self.presenting = False
         self.presentation_scale = 1.0
         self.demo_memory: dict[str, dict] = load_demo_memory(settings)
+        self.idle_work = IdleQueue(self)
+        self._started = False
         self._before_presenting: dict = {}
         self.setObjectName("main-window")
         self.resize(*DEFAULT_SIZE)
@@ -101,9 +104,19 @@ class MainWindow(QMainWindow):
         loaded it), and give the local language model the pages already loaded (numpy, which it
         needs, is loaded by now with the demos)."""
         import explorer.core.markdown_render  # noqa: F401
-        from explorer.core import ngram
+        from explorer.core import ngram, render
 
         ngram.use_content(self.content)
+        # Every page rendered ahead in idle time, this language first: the first visit to a page
+        # then only lays it out (a formula-heavy page's Markdown alone is 10–20 ms).
+        others = [lang for lang in LANGUAGES if lang != self.state.lang]
+        self.idle_work.add(render.render_ahead(self.state.tree, [self.state.lang, *others]))
+        self._started = True
+
+    @property
+    def warming_up(self) -> bool:
+        """True until start-up's work ahead (formulas typeset and drawn, pages rendered) is done."""
+        return not self._started or self.page.formula_images.busy or self.idle_work.busy
 
     def _warm_formulas(self) -> None:
         """Typeset every page's formulas in the background, so no page waits for them."""

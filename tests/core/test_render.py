@@ -134,3 +134,20 @@ def test_a_start_up_with_its_page_cached_never_loads_markdown(tmp_path):
 
     assert "markdown" in imported(first.stderr) and "markdown" not in imported(second.stderr)
     assert list((tmp_path / "pages").glob("body-*.html"))
+
+
+def test_pages_rendered_ahead_need_no_markdown_when_they_are_opened(monkeypatch):
+    from explorer.core import render
+
+    tree = make_tree()
+    render._cached_html.cache_clear()
+    done = list(render.render_ahead(tree, ["en", "zh"]))
+    assert done == tree.reading_order * 2  # one topic per step, every language in turn
+
+    def no_markdown(*_args):
+        raise AssertionError("a page rendered ahead was rendered again")
+
+    monkeypatch.setattr(render, "markdown_to_html", no_markdown)
+    for lang in ("zh", "en"):
+        for topic in tree:
+            assert "<h1>" in render_topic(topic, lang, tree)

@@ -210,3 +210,19 @@ def test_a_state_change_while_a_demo_waits_keeps_it_waiting(window, state, qtbot
     assert panel.building
     panel.activate()  # a second call, as after the first paint: what waits is built now
     assert not panel.building and type(panel.demo).__name__ == "EpochsDemo"
+
+
+def test_after_start_up_every_page_is_rendered_ahead_in_idle_time(window, state, qtbot, monkeypatch):
+    from explorer.core import render
+
+    qtbot.waitUntil(lambda: not window.idle_work.busy, timeout=30000)
+
+    def no_markdown(*_args):
+        raise AssertionError("a page rendered ahead was rendered again")
+
+    monkeypatch.setattr(render, "markdown_to_html", no_markdown)
+    for lang in ("en", "zh"):
+        state.set_lang(lang)
+        for topic_id in state.tree.reading_order[:12]:
+            state.go(topic_id)
+            assert window.page.toPlainText().strip()
