@@ -123,3 +123,18 @@ def test_language_switch_retitles_everything(demo):
     assert "training data" in labels and "validation loss" in labels
     assert not any("训练" in text or "验证" in text for text in labels)
     assert demo.stop_line.label.format.strip().startswith("early stop")
+
+
+def test_the_restored_model_row_of_the_legend_comes_and_goes_with_it(demo):
+    def rows():
+        return [label.text for _, label in demo.fit_legend.items]
+
+    assert rows()[-1] == "恢复的最佳模型" and len(rows()) == 5
+    demo.set_param("restore", "off")
+    assert len(rows()) == 4 and "恢复的最佳模型" not in rows()
+    demo.set_param("restore", "on")
+    assert rows()[-1] == "恢复的最佳模型" and len(rows()) == 5
+    demo.set_lang("en")
+    assert rows()[-1] == "restored best model" and len(rows()) == 5
+    demo.set_param("restore", "off")
+    assert rows() == ["training data", "validation data", "true function sin(2πx)", "model at this epoch"]

@@ -242,19 +242,23 @@ class EpochsDemo(DemoWidget):
         self._fill_fit_legend(restored)
 
     def _fill_fit_legend(self, restored: bool) -> None:
-        """The fit plot's legend, rebuilt only when the restored model appears or goes."""
-        state = (self.lang, restored)
-        if state == self._fit_legend_state:
-            return
-        self._fit_legend_state = state
+        """The fit plot's legend: rebuilt when the language changes; when the restored model
+        appears or goes, only its own row is added or removed (a legend row costs about a
+        millisecond to build, and restore best weights is a toggle students flip)."""
         lang, legend = self.lang, self.fit_legend
-        legend.clear()
-        legend.addItem(self.train_points, tr("ep.legend.train_points", lang))
-        legend.addItem(self.val_points, tr("ep.legend.val_points", lang))
-        legend.addItem(self.truth, tr("ep.legend.truth", lang))
-        legend.addItem(self.fit, tr("ep.legend.fit", lang))
-        if restored:
-            legend.addItem(self.restored_fit, tr("ep.legend.restored", lang))
+        if self._fit_legend_state is None or self._fit_legend_state[0] != lang:
+            legend.clear()
+            legend.addItem(self.train_points, tr("ep.legend.train_points", lang))
+            legend.addItem(self.val_points, tr("ep.legend.val_points", lang))
+            legend.addItem(self.truth, tr("ep.legend.truth", lang))
+            legend.addItem(self.fit, tr("ep.legend.fit", lang))
+            self._fit_legend_state = (lang, False)
+        if restored != self._fit_legend_state[1]:
+            if restored:
+                legend.addItem(self.restored_fit, tr("ep.legend.restored", lang))
+            else:
+                legend.removeItem(self.restored_fit)
+            self._fit_legend_state = (lang, restored)
 
     @staticmethod
     def _clipped(values: np.ndarray) -> np.ndarray:
