@@ -128,3 +128,31 @@ def test_extremes_stay_finite(params):
         assert np.all(np.isfinite(values))
     assert result.steps[0] == 0 and result.steps[-1] == params.get("battles", 1000)
     assert 0.0 <= result.correct_pairs(result.elo[-1]) <= 1.0
+
+
+def _fresh(params):
+    """The arena for ``params`` with every cache emptied first."""
+    for cached in (arena._all_votes, arena._ordered, arena._bradley_terry_history, arena._elo, arena._intervals):
+        cached.cache_clear()
+    arena._elo_paths.clear()
+    return arena.simulate(params)
+
+
+def test_more_battles_continue_the_same_arena_and_elo_continued_equals_elo_computed_afresh():
+    short = arena.simulate({"battles": 300, "seed": 5, "k": 16})
+    longer = arena.simulate({"battles": 2000, "seed": 5, "k": 16})  # continues the kept Elo path
+    assert np.array_equal(longer.votes.first[:300], short.votes.first)
+    assert np.array_equal(longer.votes.score[:300], short.votes.score)
+    again = arena.simulate({"battles": 700, "seed": 5, "k": 16})  # a slice of the kept path
+    for result, battles in ((longer, 2000), (again, 700)):
+        fresh = _fresh({"battles": battles, "seed": 5, "k": 16})
+        assert np.array_equal(result.elo, fresh.elo) and np.array_equal(result.elo_before, fresh.elo_before)
+        assert np.array_equal(result.elo, arena.online_elo(fresh.votes, 6, 16, fresh.steps))
+    shuffled = arena.simulate({"battles": 700, "seed": 5, "k": 16, "order": 2})
+    assert np.array_equal(shuffled.elo, _fresh({"battles": 700, "seed": 5, "k": 16, "order": 2}).elo)
+
+
+def test_the_bootstrap_started_from_the_histories_last_fit_is_the_same_bootstrap():
+    result = arena.simulate({"battles": 800, "seed": 3})
+    fits = arena.bootstrap(result.votes, result.models, arena.BOOTSTRAP_ROUNDS, 3)
+    assert result.intervals == pytest.approx(np.percentile(fits, [2.5, 97.5], axis=0), abs=1e-6)

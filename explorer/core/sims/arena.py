@@ -32,9 +32,11 @@ NEWTON_STEPS = 30
 PRIOR_GAMES = 0.05
 MAX_STEP = 2.0  # Newton steps are capped (in log-strength) so that a far start cannot overshoot
 
+MAX_BATTLES = 5000
+
 PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("models", 6, 2, 10, kind="int", label={"zh": "模型数", "en": "Models"}),
-    ParamSpec("battles", 1000, 10, 5000, kind="int", log=True, label={"zh": "对战次数", "en": "Battles"}),
+    ParamSpec("battles", 1000, 10, MAX_BATTLES, kind="int", log=True, label={"zh": "对战次数", "en": "Battles"}),
     ParamSpec("k", 4.0, 1.0, 64.0, log=True, decimals=1, label={"zh": "Elo 的 K", "en": "Elo K"}),
     ParamSpec("ties", 0.1, 0.0, 0.5, decimals=2, label={"zh": "平局比例", "en": "Tie rate"}),
     ParamSpec("order", 0, 0, 20, kind="int", label={"zh": "对战顺序(打乱)", "en": "Battle order (shuffle)"}),
@@ -70,6 +72,9 @@ class Votes:
     def reordered(self, order: np.ndarray) -> "Votes":
         return Votes(self.first[order], self.second[order], self.score[order])
 
+    def __getitem__(self, part: slice) -> "Votes":
+        return Votes(self.first[part], self.second[part], self.score[part])
+
 
 def true_ratings(models: int, seed: int) -> np.ndarray:
     """Hidden strengths, spread over TRUE_SPREAD around 1000 (only differences mean anything, so
@@ -91,23 +96,25 @@ def draw_votes(truth: np.ndarray, battles: int, tie_rate: float, seed: int) -> V
     return Votes(first, second, score)
 
 
+def elo_path(votes: Votes, models: int, k: float, start: np.ndarray | None = None) -> np.ndarray:
+    """Online Elo before any battle and after each one, shape (len(votes) + 1, models), from
+    ``start`` (default: every model at 1000), so that a path can be continued where it stopped."""
+    ratings = [START] * models if start is None else [float(value) for value in start]
+    path = list(ratings)
+    keep = path.extend
+    # The update is inherently sequential: one tight loop over floats.
+    for a, b, s in zip(votes.first.tolist(), votes.second.tolist(), votes.score.tolist()):
+        rating_a, rating_b = ratings[a], ratings[b]
+        change = k * (s - 1.0 / (1.0 + 10.0 ** ((rating_b - rating_a) / 400.0)))
+        ratings[a] = rating_a + change
+        ratings[b] = rating_b - change
+        keep(ratings)
+    return np.array(path).reshape(-1, models)
+
+
 def online_elo(votes: Votes, models: int, k: float, record: np.ndarray) -> np.ndarray:
-    """Ratings after each battle count in ``record`` (ascending, 0 = before any), shape (len, models)."""
-    ratings = [START] * models
-    first, second, score = votes.first.tolist(), votes.second.tolist(), votes.score.tolist()
-    kept = []
-    done = 0
-    # The battles between two recorded counts run in one tight loop (the update is inherently
-    # sequential), and the ratings are copied only where they are recorded.
-    for stop in record.tolist():
-        for a, b, s in zip(first[done:stop], second[done:stop], score[done:stop]):
-            rating_a, rating_b = ratings[a], ratings[b]
-            change = k * (s - 1.0 / (1.0 + 10.0 ** ((rating_b - rating_a) / 400.0)))
-            ratings[a] = rating_a + change
-            ratings[b] = rating_b - change
-        done = max(done, stop)
-        kept.append(list(ratings))
-    return np.array(kept)
+    """Ratings after each battle count in ``record`` (0 = before any), shape (len, models)."""
+    return elo_path(votes, models, k)[np.asarray(record)]
 
 
 def win_counts(votes: Votes, models: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -156,7 +163,7 @@ def bradley_terry(wins: np.ndarray, start: np.ndarray | None = None, tolerance: 
     return START + SCALE * theta
 
 
-def bootstrap(votes: Votes, models: int, rounds: int, seed: int) -> np.ndarray:
+def bootstrap(votes: Votes, models: int, rounds: int, seed: int, centre: np.ndarray | None = None) -> np.ndarray:
     """Bradley–Terry ratings on ``rounds`` resamplings of the votes, shape (rounds, models).
 
     Drawing n votes with replacement is drawing how often each kind of vote occurs from a
@@ -164,6 +171,7 @@ def bootstrap(votes: Votes, models: int, rounds: int, seed: int) -> np.ndarray:
     instead of n votes. A kind is what a vote adds to the win counts: which two models met and
     which of them won (or a tie). Who sat on which side adds nothing, so "A beat B with A first"
     and "A beat B with B first" are one kind, which halves the draws the multinomial needs.
+    ``centre`` (the fit on all the votes, if known) is where each refit starts.
     """
     rng = np.random.default_rng([seed, 3])
     low, high = np.minimum(votes.first, votes.second), np.maximum(votes.first, votes.second)
@@ -184,7 +192,8 @@ def bootstrap(votes: Votes, models: int, rounds: int, seed: int) -> np.ndarray:
     wins += np.bincount((at + second * models + first).ravel(), weights=(draws * (1.0 - score)).ravel(),
                         minlength=rounds * cells)
     # A step below 1e-6 (2e-4 Elo points) leaves an error near 1e-12, and saves the last step.
-    centre = bradley_terry(win_counts(votes, models), tolerance=1e-6)
+    if centre is None:
+        centre = bradley_terry(win_counts(votes, models), tolerance=1e-6)
     return bradley_terry(wins.reshape(rounds, models, models), start=centre, tolerance=1e-6)
 
 
@@ -228,11 +237,18 @@ def _read_only(*arrays: np.ndarray) -> None:
 
 
 @lru_cache(maxsize=CACHED)
-def _votes(models: int, battles: int, ties: float, seed: int) -> tuple[np.ndarray, Votes]:
+def _all_votes(models: int, ties: float, seed: int) -> tuple[np.ndarray, Votes]:
+    """The truth and the longest battle sequence the demo offers: a run of n battles is its first
+    n votes, so more battles continue the same arena instead of drawing a new one."""
     truth = true_ratings(models, seed)
-    votes = draw_votes(truth, battles, ties, seed)
+    votes = draw_votes(truth, MAX_BATTLES, ties, seed)
     _read_only(truth, votes.first, votes.second, votes.score)
     return truth, votes
+
+
+def _votes(models: int, battles: int, ties: float, seed: int) -> tuple[np.ndarray, Votes]:
+    truth, votes = _all_votes(models, ties, seed)
+    return truth, votes[:battles]  # views of read-only arrays are read-only
 
 
 @lru_cache(maxsize=CACHED)
@@ -262,15 +278,40 @@ def _bradley_terry_history(models: int, battles: int, ties: float, seed: int, or
     return fits
 
 
+_ELO_PATHS_KEPT = CACHED
+_elo_paths: dict[tuple, np.ndarray] = {}
+
+
+def _elo_path(models: int, battles: int, ties: float, seed: int, order: int, k: float) -> np.ndarray:
+    """Online Elo after each of the first ``battles`` votes (and before any).
+
+    In the order drawn, a shorter run's votes begin a longer one's: the path of the longest run
+    asked for so far is kept per setting, fewer battles slice it and more continue it from its
+    last ratings. A shuffled order is a permutation of the run's own votes, so it is kept per
+    number of battles.
+    """
+    key = (models, ties, seed, k) if order == 0 else (models, battles, ties, seed, order, k)
+    path = _elo_paths.pop(key, None)  # put back below: the dict's order is least recently used first
+    if path is None or len(path) <= battles:
+        votes = _ordered(models, battles, ties, seed, order)
+        if path is None:
+            path = elo_path(votes, models, k)
+        else:
+            done = len(path) - 1
+            path = np.concatenate([path, elo_path(votes[done:], models, k, start=path[-1])[1:]])
+        _read_only(path)
+    _elo_paths[key] = path
+    while len(_elo_paths) > _ELO_PATHS_KEPT:
+        _elo_paths.pop(next(iter(_elo_paths)))
+    return path[: battles + 1]
+
+
 @lru_cache(maxsize=CACHED)
 def _elo(models: int, battles: int, ties: float, seed: int, order: int, k: float) -> tuple[np.ndarray, np.ndarray]:
     """Online Elo at every checkpoint and just before its last battle."""
-    votes = _ordered(models, battles, ties, seed, order)
+    path = _elo_path(models, battles, ties, seed, order, k)
     steps = checkpoints(battles)
-    before = np.maximum(steps - 1, 0)
-    wanted = np.unique(np.concatenate([steps, before]))
-    both = online_elo(votes, models, k, wanted)
-    elo, elo_before = both[np.searchsorted(wanted, steps)], both[np.searchsorted(wanted, before)]
+    elo, elo_before = path[steps], path[np.maximum(steps - 1, 0)]
     _read_only(elo, elo_before)
     return elo, elo_before
 
@@ -278,7 +319,9 @@ def _elo(models: int, battles: int, ties: float, seed: int, order: int, k: float
 @lru_cache(maxsize=CACHED)
 def _intervals(models: int, battles: int, ties: float, seed: int) -> np.ndarray:
     _, votes = _votes(models, battles, ties, seed)
-    fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed)
+    # The history's last fit is the fit on all the votes (in any order): the bootstrap starts there.
+    centre = _bradley_terry_history(models, battles, ties, seed, 0)[-1]
+    fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed, centre=centre)
     intervals = np.percentile(fits, [2.5, 97.5], axis=0)
     _read_only(intervals)
     return intervals
