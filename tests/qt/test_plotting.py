@@ -52,3 +52,44 @@ def test_log_ticks_label_two_and_five_on_a_short_axis():
     major, minor = log_ticks(0.1, 10.0)
     assert [label for _, label in major] == ["0.1", "1", "10"]
     assert {"0.2", "0.5", "2", "5"} <= {label for _, label in minor}
+
+
+def test_the_grid_is_one_item_behind_the_data_at_the_axes_ticks(qtbot):
+    import pyqtgraph as pg
+
+    from explorer.qt.demos.plotting import add_plot, show_grid, style_plot
+
+    figure = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(figure)
+    plot = add_plot(figure, row=0, col=0)
+    style_plot(plot)
+    plot.disableAutoRange()
+    plot.setXRange(0, 30, padding=0)
+    plot.setYRange(0, 1, padding=0)
+    figure.resize(600, 400)
+    figure.show()
+    qtbot.waitExposed(figure)
+    grid = plot.grid_lines
+    assert not plot.getAxis("bottom").grid and not plot.getAxis("left").grid  # the axes stay strips
+    curve = plot.plot([0, 30], [0, 1])
+    assert grid.zValue() < curve.zValue() and grid.parentItem() is curve.parentItem()  # behind the data
+    axis = plot.getAxis("bottom")
+    ticks = [list(values) for _spacing, values in axis.tickValues(0, 30, plot.vb.width())]
+    assert grid._levels("bottom", plot.vb.width()) == ticks and 10.0 in ticks[0]  # the axis's own ticks
+    assert grid.boundingRect() == plot.vb.viewRect()
+    plot.setXRange(0, 5, padding=0)  # the grid follows the view
+    assert grid.boundingRect() == plot.vb.viewRect()
+    plot.getAxis("bottom").setTicks([[(1.0, "one"), (4.0, "four")]])
+    assert grid._levels("bottom", plot.vb.width()) == [[1.0, 4.0]]  # ticks a demo sets itself
+    # Drawn: a pixel on the tick at x = 1 differs from one between ticks, and not when hidden.
+    from PySide6.QtCore import QPointF
+
+    def lightness(x: float) -> int:
+        qtbot.wait(10)
+        point = plot.vb.mapViewToScene(QPointF(x, 0.95)).toPoint()  # off the horizontal lines
+        return figure.grab().toImage().pixelColor(point).lightness()
+
+    assert lightness(1.0) != lightness(2.5)
+    show_grid(plot, x=False, y=True)
+    assert not grid.vertical and grid.horizontal
+    assert lightness(1.0) == lightness(2.5)

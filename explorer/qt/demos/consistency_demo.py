@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdi
 from explorer.core import consistency
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, legend_brush, status_label, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, show_grid, status_label, style_plot
 
 BAR_WIDTH = 0.7
 LABELLED_CELLS = 8  # similarity values are written in the cells up to this many answers
@@ -168,7 +168,7 @@ class ConsistencyDemo(DemoWidget):
         for plot in (self.heat_plot, self.score_plot, self.curve_plot):
             style_plot(plot)
             plot.disableAutoRange()
-        self.heat_plot.showGrid(x=False, y=False)
+        show_grid(self.heat_plot, x=False, y=False)
         self.heat_plot.invertY(True)
         layout.addWidget(self.plots, 1)
 

@@ -25,7 +25,7 @@ from explorer.core.i18n import tr
 from explorer.core.search import MARK_END, MARK_START, make_snippet
 from explorer.core.topics import LANGUAGES
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, show_grid, status_label, steady_top, style_plot
 
 SHOWN = retrieval.SHOWN
 BAR = 0.7  # bar thickness, in rows
@@ -77,7 +77,7 @@ class RetrievalDemo(DemoWidget):
         self.plots.setMinimumHeight(230)
         self.score_plot = add_plot(self.plots, row=0, col=0)
         style_plot(self.score_plot)
-        self.score_plot.showGrid(x=True, y=False, alpha=0.2)
+        show_grid(self.score_plot, x=True, y=False)
         self.score_plot.disableAutoRange()
         self.score_plot.invertY(True)
         self.score_plot.setYRange(-0.5, SHOWN - 0.5, padding=0.02)

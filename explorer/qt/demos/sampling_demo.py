@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import sampling
 from explorer.qt.demos.base import PLOT_TEXT_RATIO, DemoWidget
-from explorer.qt.demos.plotting import add_plot, style_plot
+from explorer.qt.demos.plotting import add_plot, show_grid, style_plot
 
 SHOWN = 12  # candidates with a row of their own; the rest share the "other" row
 ROWS = SHOWN + 1
@@ -55,7 +55,7 @@ class SamplingDemo(DemoWidget):
         # A little room past the largest value, so that the end tick labels (1, 100) are drawn.
         for plot, top in ((self.dist_plot, 1.0), (self.sample_plot, float(DRAWS))):
             style_plot(plot)
-            plot.showGrid(x=True, y=False, alpha=0.2)
+            show_grid(plot, x=True, y=False)
             plot.disableAutoRange()
             plot.invertY(True)
             plot.setXRange(-0.04 * top, 1.09 * top, padding=0.0)

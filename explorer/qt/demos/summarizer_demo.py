@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
 from explorer.core import textrank
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, legend_brush, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, show_grid, status_label, steady_top, style_plot
 
 NODE_LEVELS = 8  # node sizes and shades
 EDGE_LEVELS = 4  # edges are drawn in this many widths and shades, weakest first
@@ -105,7 +105,7 @@ class SummarizerDemo(DemoWidget):
         self.graph_plot.hideAxis("bottom")
         self.graph_plot.setAspectLocked(True)
         self.graph_plot.setRange(xRange=(-1.22, 1.22), yRange=(-1.22, 1.22), padding=0.0)
-        self.score_plot.showGrid(x=False, y=True, alpha=0.2)
+        show_grid(self.score_plot, x=False, y=True)
 
         theme = self.theme
         width = theme.line_width
