@@ -376,8 +376,9 @@ class ConsistencyDemo(DemoWidget):
         for axis in (self.heat_plot.getAxis("bottom"), self.heat_plot.getAxis("left"), self.score_plot.getAxis("bottom")):
             axis.setTicks(ticks)
         top = max(n, MIN_AXIS) + 0.5
-        self.heat_plot.setXRange(0.5, top, padding=0.0)
-        self.heat_plot.setYRange(0.5, top, padding=0.0)
+        # Both ranges in one call: each call moves the view, and every cell label then works out
+        # its transform again (64 labels).
+        self.heat_plot.setRange(xRange=(0.5, top), yRange=(0.5, top), padding=0.0)
         self.score_plot.setXRange(0.5, top, padding=0.02)
 
     def _label_cells(self) -> None:
