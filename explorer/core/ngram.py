@@ -10,8 +10,8 @@ ed. draft, ch. 3): P(w | h) = max(c(h w) − D, 0)/c(h) + λ(h)·P(w | h′), wh
 its first token, λ(h) = D·N₁₊(h •)/c(h) gives the discounted mass to the shorter context, and the
 unigram level backs off to the uniform distribution. D = 0.75. Generation samples from P at a
 temperature (p^(1/T), renormalised) with a seeded generator, optionally keeping the top-k only;
-T → 0 is greedy. Training on all pages of one language takes about a hundred milliseconds and
-is done once per run, at first use.
+T → 0 is greedy. Training on all pages of one language takes about 0.2 s and is done
+once per run: at first use, or a page per step in the window's idle time (:func:`train_ahead`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -60,6 +59,20 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
 
 
+def _no_grams(order: int) -> list[Counter]:
+    return [Counter() for _ in range(order)]  # (context…, word) → count, one Counter per n
+
+
+def _count_grams(grams: list[Counter], text: str, lang: str, order: int) -> None:
+    """Add the n-grams of every sentence of ``text`` to ``grams``."""
+    for sentence in sentences(text):
+        tokens = [START] * (order - 1) + tokenize(sentence, lang) + [END]
+        if len(tokens) <= order:
+            continue
+        for n in range(order):  # every n-gram ending at a real token, built by zip in C
+            grams[n].update(zip(*(tokens[order - 1 - n + shift:] for shift in range(n + 1))))
+
+
 @dataclass
 class NgramModel:
     """Counts of n-grams for one language and the interpolated discounted probabilities."""
@@ -72,14 +85,14 @@ class NgramModel:
     @classmethod
     def train(cls, texts: Iterable[str], lang: str, order: int = ORDER) -> "NgramModel":
         """Count every n-gram (n ≤ order) of every sentence of ``texts``, padded with <s> and </s>."""
-        grams: list[Counter] = [Counter() for _ in range(order)]  # (context…, word) → count, per n
+        grams = _no_grams(order)
         for text in texts:
-            for sentence in sentences(text):
-                tokens = [START] * (order - 1) + tokenize(sentence, lang) + [END]
-                if len(tokens) <= order:
-                    continue
-                for n in range(order):  # every n-gram ending at a real token, built by zip in C
-                    grams[n].update(zip(*(tokens[order - 1 - n + shift:] for shift in range(n + 1))))
+            _count_grams(grams, text, lang, order)
+        return cls.from_grams(grams, lang, order)
+
+    @classmethod
+    def from_grams(cls, grams: list[Counter], lang: str, order: int = ORDER) -> "NgramModel":
+        """The model of n-gram counts gathered by :func:`_count_grams`."""
         counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
         for n, level in enumerate(grams):
             for gram, count in level.items():
@@ -167,23 +180,42 @@ class NgramModel:
 _content = None  # the content the window already loaded, when it said so (see use_content)
 
 
+_models: dict[tuple[str, int], NgramModel] = {}
+
+
 def use_content(content) -> None:
     """Train on this already loaded :class:`~explorer.core.content.ContentSet` instead of loading
     the pages again (the window passes its own: loading costs about 0.1 s)."""
     global _content
-    _content = content
-    model_for.cache_clear()
+    if content is not _content:  # a new window on the same content keeps the models trained
+        _content = content
+        _models.clear()
 
 
-@lru_cache(maxsize=4)
 def model_for(lang: str, order: int = ORDER) -> NgramModel:
     """The model trained on every built-in page in ``lang`` (their plain text), once per run."""
+    for _step in train_ahead(lang, order):
+        pass
+    return _models[(lang, order)]
+
+
+def train_ahead(lang: str, order: int = ORDER) -> Iterator[None]:
+    """Train the model for ``lang`` one page per step (a few milliseconds each), so that the
+    window can do it in idle time; :func:`model_for` then finds it trained. Nothing to do if it is."""
     from explorer.core.search import plain
 
+    key = (lang, order)
+    if key in _models:
+        return
     content = _content
     if content is None:
         from explorer.core.content import load_content
 
         content = load_content()
-    texts = [plain(topic.pages[lang].body) for topic in content.tree if topic.builtin and lang in topic.pages]
-    return NgramModel.train(texts, lang, order)
+    grams = _no_grams(order)
+    for topic in content.tree:
+        if topic.builtin and lang in topic.pages:
+            _count_grams(grams, plain(topic.pages[lang].body), lang, order)
+            yield
+    if key not in _models:  # model_for may have needed it before these steps were done
+        _models[key] = NgramModel.from_grams(grams, lang, order)

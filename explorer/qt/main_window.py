@@ -101,8 +101,8 @@ class MainWindow(QMainWindow):
     def _after_ready(self) -> None:
         """Once the window is ready: load Markdown, so that the first page not yet in the
         rendered-page cache does not pay for the import (a start-up that found its page there never
-        loaded it), and give the local language model the pages already loaded (numpy, which it
-        needs, is loaded by now with the demos)."""
+        loaded it), give the local language model the pages already loaded (numpy, which it needs,
+        is loaded by now with the demos), and start the work done ahead in idle time."""
         import explorer.core.markdown_render  # noqa: F401
         from explorer.core import ngram, render
 
@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         # then only lays it out (a formula-heavy page's Markdown alone is 10–20 ms).
         others = [lang for lang in LANGUAGES if lang != self.state.lang]
         self.idle_work.add(render.render_ahead(self.state.tree, [self.state.lang, *others]))
+        # The local language model too (about 0.2 s), which the pipeline and self-consistency
+        # demos would otherwise train the first time they are asked to write.
+        self.idle_work.add(ngram.train_ahead(self.state.lang))
         self._started = True
 
     @property

@@ -58,3 +58,27 @@ def test_top_k_one_is_greedy():
     model = ngram.model_for("en")
     assert model.generate("The model", 10, 1.0, top_k=1, seed=3) == model.generate("The model", 10, 0.0)
     assert np.all(np.isfinite(model.distribution(["The"])))
+
+
+def test_training_ahead_a_page_per_step_gives_the_model_model_for_trains(monkeypatch):
+    from explorer.core.content import load_content
+    from explorer.core.search import plain
+
+    content = load_content()
+    pages = [topic for topic in content.tree if topic.builtin and "en" in topic.pages]
+    monkeypatch.setattr(ngram, "_models", {})
+    monkeypatch.setattr(ngram, "_content", content)
+    steps = sum(1 for _ in ngram.train_ahead("en"))
+    assert steps == len(pages)  # one step per page
+    ahead = ngram.model_for("en")
+    assert ngram.model_for("en") is ahead and list(ngram.train_ahead("en")) == []  # trained once
+    texts = [plain(topic.pages["en"].body) for topic in pages]
+    at_once = ngram.NgramModel.train(texts, "en")
+    assert ahead.vocabulary == at_once.vocabulary and ahead.counts == at_once.counts
+    # Asked for before the steps are done: it is trained at once, and the steps do not replace it.
+    monkeypatch.setattr(ngram, "_models", {})
+    steps = ngram.train_ahead("en")
+    next(steps)
+    needed = ngram.model_for("en")
+    list(steps)
+    assert ngram.model_for("en") is needed

@@ -212,10 +212,13 @@ def test_a_state_change_while_a_demo_waits_keeps_it_waiting(window, state, qtbot
     assert not panel.building and type(panel.demo).__name__ == "EpochsDemo"
 
 
-def test_after_start_up_every_page_is_rendered_ahead_in_idle_time(window, state, qtbot, monkeypatch):
+def test_after_start_up_pages_and_the_local_model_are_ready_ahead_in_idle_time(window, state, qtbot, monkeypatch):
     from explorer.core import render
 
     qtbot.waitUntil(lambda: not window.idle_work.busy, timeout=30000)
+    from explorer.core import ngram
+
+    assert ("zh", ngram.ORDER) in ngram._models  # the local model of the window's language too
 
     def no_markdown(*_args):
         raise AssertionError("a page rendered ahead was rendered again")
