@@ -178,7 +178,8 @@ class LessonBar(QWidget):
         self.previous_button.setEnabled(run.index > 0)
         self.end_button.setVisible(run.started)
         if not run.started:
-            self.label.setText(tr("lesson.offer", lang, steps=len(run.steps)))
+            self.label.setText(tr("lesson.offer_one", lang) if len(run.steps) == 1
+                               else tr("lesson.offer", lang, steps=len(run.steps)))
             self.next_button.setText(tr("lesson.start", lang))
             self.next_button.setEnabled(True)
             self.verdict.hide()

@@ -125,6 +125,7 @@ def test_language_switch_retitles(demo):
     assert demo.playback.step_button.text() == "Step +1 epoch"
     assert demo.reach_label.text().startswith("First L − L*")
     assert "steps/epoch" in demo.legend.items[0][1].text
+    assert demo.legend.items[-1][1].text == "B = 2000: 1 step/epoch"  # full batch: one step
 
 
 def test_cleanup_and_hiding_stop_the_timer(demo):

@@ -230,6 +230,8 @@ class BatchSizeDemo(DemoWidget):
         if self.params["xaxis"] == "time":
             ms = run.steps_per_epoch * mb.step_time(run.batch, lanes, overhead)
             return tr("bs.legend.time", self.lang, batch=run.batch, ms=ms)
+        if run.steps_per_epoch == 1:  # full batch: "1 step", not "1 steps"
+            return tr("bs.legend.one_step", self.lang, batch=run.batch)
         return tr("bs.legend.steps", self.lang, batch=run.batch, steps=run.steps_per_epoch)
 
     def _draw_noise(self, noise: mb.GradientNoise) -> None:
