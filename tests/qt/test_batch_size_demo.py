@@ -137,3 +137,16 @@ def test_cleanup_and_hiding_stop_the_timer(demo):
     demo.playback.play()
     demo.cleanup()
     assert not timer.isActive()
+
+
+def test_a_choice_too_long_for_its_box_ends_in_an_ellipsis_with_the_whole_text_as_tooltip(demo):
+    box = demo.controls["scaling"].combo
+    demo.set_lang("en")
+    full = box.currentText()
+    assert box.toolTip() == full and full.startswith("Off: every batch uses")
+    box.resize(120, box.height())
+    box.repaint()  # a box too narrow for its text paints it shortened, without error
+    demo.set_param("scaling", "linear")
+    assert box.toolTip() == box.currentText() != full
+    demo.set_lang("zh")
+    assert box.toolTip() == box.currentText() and not box.toolTip().isascii()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QStyle,
+                               QStyleOptionComboBox, QStylePainter, QWidget)
 
 from explorer.core.params import ParamSpec, ParamValue
 
@@ -112,12 +113,32 @@ class NumberControl(ParamControl):
             widget.blockSignals(False)
 
 
+class ElidingComboBox(QComboBox):
+    """A combo box whose current text, when it is too long for the box, ends in "…" (Qt cuts it
+    off mid-word), with the whole text as the box's tooltip; the open list shows every choice in full."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentTextChanged.connect(self.setToolTip)
+
+    def paintEvent(self, _event) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        option.currentText = self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight,
+                                                           field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
 class ChoiceControl(ParamControl):
     """A drop-down list of the spec's choices, shown in the current language."""
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(spec, parent)
-        self.combo = QComboBox()
+        self.combo = ElidingComboBox()
         # Long choice texts must not starve the sliders beside them: the list shows them in full.
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(10)
@@ -136,10 +157,12 @@ class ChoiceControl(ParamControl):
         self.combo.blockSignals(True)
         self.combo.setCurrentIndex(max(0, self.combo.findData(value)))
         self.combo.blockSignals(False)
+        self.combo.setToolTip(self.combo.currentText())  # its signal was blocked
 
     def set_lang(self, lang: str) -> None:
         for index, choice in enumerate(self.spec.choices):
             self.combo.setItemText(index, self.spec.choice_text(choice, lang))
+        self.combo.setToolTip(self.combo.currentText())  # an item's new text does not signal
 
 
 def make_control(spec: ParamSpec, parent: QWidget | None = None) -> ParamControl:
