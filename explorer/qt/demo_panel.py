@@ -16,12 +16,13 @@ import logging
 from typing import Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from explorer.core.i18n import tr
 from explorer.core.state import ExplorerState
 from explorer.qt.accessibility import name_widgets
+from explorer.qt.eliding_combo import ElidingComboBox
 from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import current_theme, zoomed_font
 
@@ -60,10 +61,15 @@ class DemoPanel(QWidget):
         self._applying_own_change = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        header = QHBoxLayout()
+        header = QGridLayout()
+        header.setContentsMargins(0, 0, 0, 0)
         self.title = ScaledLabel("demo-title", bold=True, ratio=1.15)
-        self.presets = QComboBox(objectName="presets")
-        self.presets.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As narrow as "Choose a preset…": the title beside it keeps its room (a box as wide as the
+        # longest preset wrapped the English learning-rate title onto four lines); the open list
+        # shows the presets in full.
+        self.presets = ElidingComboBox(objectName="presets")
+        self.presets.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.presets.setMinimumContentsLength(12)
         self.presets.activated.connect(self._preset_chosen)
         self.reset_button = QPushButton(objectName="reset")
         self.reset_button.clicked.connect(self.reset)
@@ -76,11 +82,10 @@ class DemoPanel(QWidget):
         self.export_png.triggered.connect(lambda: self.export_requested.emit("png"))
         self.export_svg.triggered.connect(lambda: self.export_requested.emit("svg"))
         self.export_button.setMenu(self.export_menu)
-        header.addWidget(self.title, 1)
-        header.addWidget(self.presets)
-        header.addWidget(self.link_button)
-        header.addWidget(self.export_button)
-        header.addWidget(self.reset_button)
+        self.header_buttons = (self.presets, self.link_button, self.export_button, self.reset_button)
+        self.header = header
+        self._title_above: bool | None = None
+        self._arrange_header()
         layout.addLayout(header)
         self.message = QLabel(objectName="demo-message")  # shown while no demo is built
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -251,6 +256,30 @@ class DemoPanel(QWidget):
         self._pending = False
         self.demo_id = None
 
+    # -- the header --------------------------------------------------------------------------
+    def _arrange_header(self) -> None:
+        """The title beside the buttons when it fits on one line there, else on a row of its own
+        above them: a long title (the English learning-rate one) was wrapped onto three lines."""
+        spacing = max(0, self.header.horizontalSpacing())
+        shown = [button for button in self.header_buttons if not button.isHidden()]
+        room = self.width() - sum(button.sizeHint().width() + spacing for button in shown)
+        above = self.title.fontMetrics().horizontalAdvance(self.title.text()) > room
+        if above == self._title_above:
+            return
+        self._title_above = above
+        for widget in (self.title, *self.header_buttons):
+            self.header.removeWidget(widget)
+        # Column 0 takes the spare width: beside the buttons it is the title's, above them it
+        # pushes them to the right.
+        self.header.addWidget(self.title, 0, 0, 1, 1 if not above else len(self.header_buttons) + 1)
+        for column, button in enumerate(self.header_buttons, start=1):
+            self.header.addWidget(button, 1 if above else 0, column)
+        self.header.setColumnStretch(0, 1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange_header()
+
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(self._demo is None)
@@ -265,6 +294,7 @@ class DemoPanel(QWidget):
         for preset in presets:
             self.presets.addItem(preset.label, dict(preset.params))
         self.presets.setVisible(bool(presets))
+        self._arrange_header()
         for button in (self.reset_button, self.link_button, self.export_button):
             button.setVisible(has_demo)
 
@@ -356,9 +386,11 @@ class DemoPanel(QWidget):
             name_widgets(widget, lang)
         if self.presets.count():
             self.presets.setItemText(0, tr("demo.choose_preset", lang))
+        self._arrange_header()
 
     def set_zoom(self, factor: float) -> None:
         """Zoom the whole panel: its title and buttons, and the demo, which inherits the font."""
         self.zoom = factor
         self.setFont(zoomed_font(factor))
         self.title.follow(self.font())
+        self._arrange_header()

@@ -11,6 +11,17 @@ def content():
     return load_content()
 
 
+@pytest.fixture(autouse=True)
+def _light_theme_after():
+    """The theme is the application's: a test that switches to the projector theme (larger text)
+    must not leave the next test's window in it."""
+    yield
+    from explorer.qt.theme import LIGHT, apply_theme, current_theme
+
+    if current_theme() is not LIGHT:
+        apply_theme(LIGHT)
+
+
 @pytest.fixture
 def state(content):
     return ExplorerState(content.tree, "learning-rate", "zh")

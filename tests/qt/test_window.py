@@ -229,3 +229,21 @@ def test_after_start_up_pages_and_the_local_model_are_ready_ahead_in_idle_time(w
         for topic_id in state.tree.reading_order[:12]:
             state.go(topic_id)
             assert window.page.toPlainText().strip()
+
+
+def test_a_demo_title_too_long_for_the_header_row_gets_a_row_of_its_own(window, state, qtbot):
+    panel = window.demo_panel
+
+    def buttons_row() -> int:
+        return panel.header.getItemPosition(panel.header.indexOf(panel.reset_button))[0]
+
+    state.set_lang("en")
+    state.go("learning-rate")
+    assert panel.demo is not None and panel.title.text() == "Learning-rate demo: gradient descent"
+    panel.resize(520, panel.height())
+    assert buttons_row() == 1  # the title above the buttons, on one line
+    panel.resize(1400, panel.height())
+    assert buttons_row() == 0  # room enough: beside them
+    state.set_lang("zh")  # a shorter title
+    panel.resize(560, panel.height())
+    assert buttons_row() == 0

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QStyle,
-                               QStyleOptionComboBox, QStylePainter, QWidget)
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue
+from explorer.qt.eliding_combo import ElidingComboBox
 
 SLIDER_TICKS = 1000
 
@@ -111,26 +111,6 @@ class NumberControl(ParamControl):
         self.slider.setValue(self._to_slider(float(value)))
         for widget in (self.slider, self.spin):
             widget.blockSignals(False)
-
-
-class ElidingComboBox(QComboBox):
-    """A combo box whose current text, when it is too long for the box, ends in "…" (Qt cuts it
-    off mid-word), with the whole text as the box's tooltip; the open list shows every choice in full."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.currentTextChanged.connect(self.setToolTip)
-
-    def paintEvent(self, _event) -> None:
-        painter = QStylePainter(self)
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
-                                            QStyle.SubControl.SC_ComboBoxEditField, self)
-        option.currentText = self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight,
-                                                           field.width())
-        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class ChoiceControl(ParamControl):
