@@ -260,10 +260,13 @@ class DemoPanel(QWidget):
     def _arrange_header(self) -> None:
         """The title beside the buttons when it fits on one line there, else on a row of its own
         above them: a long title (the English learning-rate one) was wrapped onto three lines."""
-        spacing = max(0, self.header.horizontalSpacing())
-        shown = [button for button in self.header_buttons if not button.isHidden()]
-        room = self.width() - sum(button.sizeHint().width() + spacing for button in shown)
-        above = self.title.fontMetrics().horizontalAdvance(self.title.text()) > room
+        if self.title.text():
+            spacing = max(0, self.header.horizontalSpacing())
+            shown = [button for button in self.header_buttons if not button.isHidden()]
+            room = self.width() - sum(button.sizeHint().width() + spacing for button in shown)
+            above = self.title.fontMetrics().horizontalAdvance(self.title.text()) > room
+        else:  # no demo yet (start-up): nothing to measure, and the buttons' sizes cost milliseconds
+            above = False
         if above == self._title_above:
             return
         self._title_above = above

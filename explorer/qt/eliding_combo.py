@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 
 class ElidingComboBox(QComboBox):
@@ -16,6 +16,10 @@ class ElidingComboBox(QComboBox):
         self.currentTextChanged.connect(self.setToolTip)
 
     def paintEvent(self, _event) -> None:
+        # Imported here: making QStyle's Python types costs 10 ms, and the boxes are not painted
+        # before the window's first paint.
+        from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QStylePainter
+
         painter = QStylePainter(self)
         option = QStyleOptionComboBox()
         self.initStyleOption(option)

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from explorer.core.i18n import tr
 
@@ -75,7 +74,7 @@ class FaultHandler(QObject):
         self.folder = folder or log_dir()
         self.log_file = self.folder / LOG_NAME
         self.counts: dict[tuple[str, str, str], int] = {}
-        self.dialog: QMessageBox | None = None
+        self.dialog: QWidget | None = None  # the message box on show
         self._previous: tuple[Callable, Callable] | None = None
         self._from_thread.connect(self._report, Qt.ConnectionType.QueuedConnection)
 
@@ -146,6 +145,9 @@ class FaultHandler(QObject):
             return
         if self.dialog is not None:
             self.dialog.close()
+        from PySide6.QtGui import QDesktopServices  # imported when needed: not before the first paint
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, tr("fault.title", lang), text, parent=self.window)
         box.setInformativeText(details)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

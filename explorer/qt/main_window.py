@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from explorer import __version__
 from explorer.core.content import ContentSet
@@ -23,9 +24,14 @@ from explorer.qt.presenter import LessonBar
 from explorer.qt.qt_translations import use_qt_language
 from explorer.qt.search_box import SearchPanel
 from explorer.qt.settings import load_demo_memory, save_demo_memory
-from explorer.qt.shortcuts_dialog import ShortcutsDialog
 from explorer.qt.theme import THEME_CHOICES, apply_theme, current_theme, resolve_theme, zoomed_font
 from explorer.qt.topic_tree import TopicTreeView
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+# Dialogs (QMessageBox, the shortcuts table) are imported where they open: making their Python
+# types, and QStyle's behind them, costs milliseconds that the first paint should not wait for.
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_SIZE = (1280, 800)
@@ -484,12 +490,16 @@ class MainWindow(QMainWindow):
         try:
             write()
         except OSError as error:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, tr("action.handout", lang), tr("export.failed", lang, path=path, error=error))
             return False
         self.statusBar().showMessage(tr("export.saved", lang, path=path), 8000)
         return True
 
     def show_problems(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         lang = self.state.lang
         problems = self.content.problems
         if not problems:
@@ -502,6 +512,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     def show_shortcuts(self) -> None:
+        from explorer.qt.shortcuts_dialog import ShortcutsDialog
+
         dialog = ShortcutsDialog(self.state.lang, self)
         dialog.open()
 
@@ -513,6 +525,8 @@ class MainWindow(QMainWindow):
 
     def reset_settings(self) -> None:
         """Back to the defaults: theme, zoom, window layout and remembered demo settings."""
+        from PySide6.QtWidgets import QMessageBox
+
         lang = self.state.lang
         answer = QMessageBox.question(self, tr("action.reset_settings", lang), tr("reset.confirm", lang))
         if answer != QMessageBox.StandardButton.Yes:
@@ -529,4 +543,6 @@ class MainWindow(QMainWindow):
         self.state.set_params({}, replace=True)
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, tr("action.about", self.state.lang), tr("about.text", self.state.lang, version=__version__))

@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from explorer.core.content import parse_demo_target
@@ -98,6 +98,8 @@ class PageView(QTextBrowser):
 
     def highlight(self, words: list[str]) -> None:
         """Mark every occurrence of ``words`` (a search's terms) and scroll to the first one."""
+        from PySide6.QtGui import QTextCharFormat, QTextCursor  # after the first paint: see app.py
+
         selections = []
         mark = QTextCharFormat()
         mark.setBackground(QColor(current_theme().mark))
@@ -161,6 +163,8 @@ class PageView(QTextBrowser):
             if self.selfcheck.follow(scheme, url.path()):
                 self.show_topic(keep_scroll=True)
         elif scheme in ("http", "https", "mailto"):
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(url)
             self.status_message.emit(url.toString())
         elif not scheme and url.fragment():
