@@ -9,11 +9,14 @@ against each other.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.core.topics import LANGUAGES, LessonStep, Preset, Question, TopicPage
+
+if TYPE_CHECKING:
+    import tomllib
 
 DELIMITER = "+++"
 MAX_FILE_BYTES = 200_000  # ten times the longest built-in page; rendering stays under a second or two
@@ -195,6 +198,8 @@ def parse_topic_text(text: str, path: Path, display_name: str | None = None) -> 
     except StopIteration:
         raise ContentError(Problem(name, 1, f"the front matter is not closed by a second '{DELIMITER}' line")) from None
     front = "\n".join(lines[1:end])
+    import tomllib  # here: a start-up that finds its content in the cache never parses TOML
+
     try:
         meta = tomllib.loads(front)
     except tomllib.TOMLDecodeError as error:
