@@ -137,3 +137,58 @@ def test_a_figure_repaints_the_rectangle_around_what_changed(qtbot, demo_id):
     if isinstance(figure, QGraphicsView):
         assert figure.viewportUpdateMode() == QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate
     demo.cleanup()
+
+
+@pytest.mark.parametrize("demo_id", sorted(REGISTRY))
+def test_a_control_change_is_painted_in_one_frame(qtbot, demo_id):
+    """How fast a frame is lives in the benchmark (``explorer --bench``: these machines are shared
+    and noisy); what a test can hold is that a change costs one frame of its figure, not two
+    (pyqtgraph moved items to a new range only while painting, and asked for a second frame).
+    A label or legend that settles its size a moment later may repaint its own small rectangle."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from explorer import bench
+
+    class LargePaints(QObject):
+        """Paint events covering more than a quarter of their viewport, per viewport."""
+
+        def __init__(self):
+            super().__init__()
+            self.counts = {}
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                area = event.rect().width() * event.rect().height()
+                if area > 0.25 * watched.width() * watched.height():
+                    self.counts[watched] = self.counts.get(watched, 0) + 1
+            return False
+
+    entry = REGISTRY[demo_id]
+    demo = entry.widget("zh")
+    qtbot.addWidget(demo)
+    demo.resize(640, 820)
+    demo.show()
+    qtbot.waitExposed(demo)
+    app = QApplication.instance()
+    for _ in range(3):
+        app.processEvents()
+    counter = LargePaints()
+    viewports = [view.viewport() for view in demo.findChildren(pg.GraphicsView)]
+    for viewport in viewports:
+        viewport.installEventFilter(counter)
+    for spec in entry.params:
+        if spec.name == "seed":
+            continue
+        for value in bench._sweep(spec, 3):
+            app.processEvents()
+            counter.counts.clear()
+            demo.set_param(spec.name, value)
+            for _ in range(3):  # a second frame asked for while painting would come in these
+                app.processEvents()
+            assert all(count == 1 for count in counter.counts.values()), (spec.name, value, counter.counts)
+        demo.set_param(spec.name, spec.default)
+    for viewport in viewports:
+        viewport.removeEventFilter(counter)
+    demo.cleanup()

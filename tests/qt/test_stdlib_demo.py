@@ -2,8 +2,6 @@
 the output within a frame, presets follow the language, errors are shown, not raised."""
 
 import re
-import statistics
-import time
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -22,22 +20,18 @@ def demo(make_demo):
     return make_demo(StdlibDemo, "zh")
 
 
-def type_text(field: QWidget, text: str) -> list[float]:
-    """Type ``text`` into ``field`` key by key; milliseconds from each key until events are handled."""
+def type_text(field: QWidget, text: str) -> None:
+    """Type ``text`` into ``field`` key by key ("\\b" deletes), handling the events after each key."""
     app = QApplication.instance()
     field.setFocus()
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         app.sendEvent(field, QKeyEvent(kind, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier))
-    samples = []
     for character in text:
         key = Qt.Key.Key_Backspace if character == "\b" else (
             Qt.Key(ord(character.upper())) if character.isascii() and character.isalnum() else Qt.Key.Key_unknown)
-        start = time.perf_counter()
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             app.sendEvent(field, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "" if character == "\b" else character))
         app.processEvents()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def visible_problems(demo: StdlibDemo, lang: str) -> list[str]:
@@ -101,13 +95,12 @@ def test_every_module_in_both_languages(make_demo, module, lang):
     assert not problems, "\n".join(problems)
 
 
-def test_typing_updates_code_and_output_within_a_frame(demo):
+def test_typing_updates_code_and_output_at_every_key(demo):
     field = demo.typing_field
     field.setText("")
-    samples = type_text(field, 'echo "学习 rate" x')
+    type_text(field, 'echo "学习 rate" x')
     assert demo.output_view.toPlainText().splitlines()[1] == "['echo', '学习 rate', 'x']"
     assert "text = 'echo \"学习 rate\" x'" in demo.code_view.toPlainText()
-    assert statistics.median(samples) < 16, samples
     type_text(field, "\b\b\b\b")  # 'echo "学习 r': an open quote
     assert demo.result.error == "ValueError: No closing quotation"
     assert demo.output_view.toPlainText().endswith("ValueError: No closing quotation")
@@ -120,9 +113,8 @@ def test_typing_into_other_examples(demo, module):
     field = demo.typing_field
     assert field is list(demo.fields[module].values())[0] and field.isVisible()
     before = demo.code_view.toPlainText()
-    samples = type_text(field, "7 试")
+    type_text(field, "7 试")
     assert demo.code_view.toPlainText() != before
-    assert statistics.median(samples) < 16, samples
     assert demo.output_view.toPlainText()  # the output, or the exception it stopped on
 
 

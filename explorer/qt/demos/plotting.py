@@ -6,7 +6,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from explorer.qt.scaled_label import ScaledLabel
@@ -151,6 +151,23 @@ def style_plot(plot: pg.PlotItem, mouse: bool = False) -> None:
     # The space for tick labels grows when they need it and never shrinks: a narrower label
     # would otherwise resize the plot, and every axis of the figure would be drawn again.
     plot.getAxis("left").setStyle(autoReduceTextSpace=False)
+    reserve_tick_text(plot.getAxis("left"))
+
+
+TYPICAL_WIDE_TICK = "0.0001"  # as wide as the demos' tick labels get ("1e+03", "-1000", "0.05")
+
+
+def reserve_tick_text(axis: pg.AxisItem, font: QFont | None = None) -> None:
+    """Room beside a vertical axis for tick labels as wide as TYPICAL_WIDE_TICK from the start.
+
+    pyqtgraph widens an axis when a wider label first appears, while painting: the plot then
+    moves aside and the whole figure is painted a second time (and the student sees it jump).
+    """
+    metrics = QFontMetrics(font or axis.style["tickFont"] or QFont())
+    needed = metrics.horizontalAdvance(TYPICAL_WIDE_TICK) + 2
+    if needed > axis.textWidth:
+        axis.textWidth = needed  # what pyqtgraph keeps as the widest label seen
+        axis.setWidth(None)  # an automatic width, worked out again from it
 
 
 def _move_items_now(view: pg.ViewBox, *_changed) -> None:
@@ -243,6 +260,8 @@ def scale_plot_text(root: QWidget, point_size: float) -> None:
         for item in view.scene().items():
             if isinstance(item, pg.AxisItem):
                 item.setStyle(tickFont=font)
+                if item.orientation in ("left", "right"):
+                    reserve_tick_text(item, font)
                 item.setLabel(item.labelText, item.labelUnits, item.labelUnitPrefix, **{"font-size": size})
                 item.showLabel(bool(item.labelText or item.labelUnits))
             elif isinstance(item, pg.PlotItem):
