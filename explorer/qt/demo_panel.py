@@ -259,7 +259,7 @@ class DemoPanel(QWidget):
     # -- the header --------------------------------------------------------------------------
     def _arrange_header(self) -> None:
         """The title beside the buttons when it fits on one line there, else on a row of its own
-        above them: a long title (the English learning-rate one) was wrapped onto three lines."""
+        above them: a long title (the English learning-rate one) was wrapped onto several lines."""
         if self.title.text():
             spacing = max(0, self.header.horizontalSpacing())
             shown = [button for button in self.header_buttons if not button.isHidden()]

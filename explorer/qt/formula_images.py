@@ -6,16 +6,15 @@ typesets every formula of every page (explorer.core.typeset_queue). A formula th
 before the thread has reached it is never typeset in the window's thread (a formula-heavy page
 would freeze it for seconds): the page gets a blank stand-in, the formula jumps the thread's
 queue, and ``ready`` tells the page to lay itself out again. Drawn images are kept for the
-current size, and the formulas not yet drawn are drawn in small slices of idle time, so opening
+current size, and the formulas not yet drawn are drawn one per idle moment, so opening
 a page costs lookups.
 """
 
 from __future__ import annotations
 
-import time
 import weakref
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -24,10 +23,10 @@ from PySide6.QtSvg import QSvgRenderer
 from explorer.core import formulas
 from explorer.core.typeset_queue import ALL_TYPESET, READY, Formula, TypesetQueue
 from explorer.qt.cache import cache_dir
+from explorer.qt.idle_queue import IdleQueue
 
 BASE_SIZE = 20.0  # pixels per em of the typeset SVG; images are scaled from it
 NEWS_INTERVAL_MS = 20  # how often the window's thread looks for the typesetting thread's news
-IDLE_SLICE_SECONDS = 0.008  # at most this much drawing per idle slice keeps the window responsive
 
 
 def use_disk_cache() -> Path:
@@ -54,8 +53,7 @@ class FormulaImages(QObject):
         self._size: tuple[float, float, str] | None = None
         self.ink = "#000000"  # the colour formulas are drawn in
         self._pending: list[str] = []
-        self._idle = QTimer(self, interval=0, singleShot=False)
-        self._idle.timeout.connect(self._draw_some)
+        self._ahead = IdleQueue(self)  # draws the formulas not yet drawn, one per idle moment
 
     @property
     def loaded(self) -> bool:
@@ -80,7 +78,7 @@ class FormulaImages(QObject):
     @property
     def busy(self) -> bool:
         """True while formulas are still being typeset or drawn ahead of time."""
-        return self._typesetting.running or self._news.isActive() or bool(self._pending) or self._idle.isActive()
+        return self._typesetting.running or self._news.isActive() or bool(self._pending) or self._ahead.busy
 
     def wait(self, timeout: float = 30.0) -> bool:
         """Block until the typesetter is loaded (tests and screenshots); then says ``ready``."""
@@ -165,18 +163,17 @@ class FormulaImages(QObject):
     def _draw_in_idle_time(self) -> None:
         self._pending = [formulas.register(latex, display) for latex, display in self._typesetting.everything]
         if self._size is not None:
-            self._idle.start()
+            self._ahead.add(self._draw_ahead())
 
-    def _draw_some(self) -> None:
-        deadline = time.perf_counter() + IDLE_SLICE_SECONDS
-        while self._pending and time.perf_counter() < deadline:
+    def _draw_ahead(self) -> Iterator[None]:
+        """Draw the pending formulas at the current size, one per step."""
+        while self._pending:
             key = self._pending.pop()
             if (key, *self._size) not in self._images:
                 drawn = self._load_or_draw(key, *self._size)
                 if drawn is not None:
                     self._images[(key, *self._size)] = drawn
-        if not self._pending:
-            self._idle.stop()
+            yield
 
 
 def _blank() -> QImage:

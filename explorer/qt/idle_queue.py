@@ -35,10 +35,6 @@ class IdleQueue(QObject):
         self._work.append(steps)
         self._timer.start()
 
-    def clear(self) -> None:
-        self._work.clear()
-        self._timer.stop()
-
     def _step(self) -> None:
         if not self._work:
             self._timer.stop()

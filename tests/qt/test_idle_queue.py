@@ -41,12 +41,3 @@ def test_a_step_that_fails_ends_its_own_work_and_is_logged(qtbot, caplog):
     assert ran == ["first", "after"]
     assert "broken page" in caplog.text
 
-
-def test_clear_drops_what_is_queued(qtbot):
-    queue = IdleQueue()
-    ran = []
-    queue.add(ran.append(n) for n in range(3))
-    queue.clear()
-    assert not queue.busy
-    qtbot.wait(20)
-    assert ran == []
