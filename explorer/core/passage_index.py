@@ -19,7 +19,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from explorer.core.i18n import tr
-from explorer.core.search import _HEADING, Passage, SearchIndex, _blocks, _cuts, plain, token_spans, tokens
+from explorer.core.search import (_HEADING, Passage, SearchIndex, _blocks, _cuts, plain, token_spans, tokens,
+                                  topic_pages)
 from explorer.core.topics import Topic, TopicPage
 
 SMALLEST_CHUNK = 100  # the demo's smallest chunk size: pieces within 1.5 of it are never cut
@@ -515,17 +516,13 @@ def build_index(topics: Iterable[Topic], languages: Sequence[str], chunk_chars: 
     index = PassageIndex()
     cuts: list[_PageCut] = []
     titles: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for topic in topics:
-        for lang in languages:
-            page = topic.pages.get(lang)
-            if page is None:
-                continue
-            parts = parse_page(topic.id, lang, page)
-            key = (topic.id, lang)
-            index.titles[key] = page.title
-            for term in parts.title_terms:
-                titles[term].append(key)
-            cuts.append(parts.cut(chunk))
+    for topic_id, lang, page in topic_pages(topics, languages):
+        parts = parse_page(topic_id, lang, page)
+        key = (topic_id, lang)
+        index.titles[key] = page.title
+        for term in parts.title_terms:
+            titles[term].append(key)
+        cuts.append(parts.cut(chunk))
     corpus = _corpus(cuts)
     index._title_postings = dict(titles)
     index.passages = _Passages(corpus, overlap)  # type: ignore[assignment]

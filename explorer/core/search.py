@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from explorer.core.i18n import tr
-from explorer.core.topics import LANGUAGES, Topic
+from explorer.core.topics import LANGUAGES, Topic, TopicPage
 
 MARK_START, MARK_END = "\x02", "\x03"
 CHUNK_CHARS = 400
@@ -195,6 +195,15 @@ def split_passages(topic_id: str, lang: str, body: str, chunk_chars: int = CHUNK
     return passages
 
 
+def topic_pages(topics: Iterable[Topic], languages: Sequence[str]) -> Iterator[tuple[str, str, TopicPage]]:
+    """(topic id, language, page) for every page of ``topics`` in ``languages`` that exists."""
+    for topic in topics:
+        for lang in languages:
+            page = topic.pages.get(lang)
+            if page is not None:
+                yield topic.id, lang, page
+
+
 @dataclass
 class SearchIndex:
     """An index of passages and titles, ranked with BM25.
@@ -224,22 +233,18 @@ class SearchIndex:
         """
         index = cls(k1=k1, b=b)
         titles: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for topic in topics:
-            for lang in languages:
-                page = topic.pages.get(lang)
-                if page is None:
-                    continue
-                key = (topic.id, lang)
-                index.titles[key] = page.title
-                for term in set(tokens(page.title)):
-                    titles[term].append(key)
-                questions = "\n\n".join(q.question for q in page.questions)
-                text = f"{page.body}\n\n## {tr('page.self_check', lang)}\n\n{questions}" if questions else page.body
-                for passage in split_passages(topic.id, lang, text, chunk_chars, overlap):
-                    terms = tokens(f"{passage.heading} {passage.text}")
-                    index.passages.append(passage)
-                    index._counts.append(Counter(terms))
-                    index._lengths.append(len(terms))
+        for topic_id, lang, page in topic_pages(topics, languages):
+            key = (topic_id, lang)
+            index.titles[key] = page.title
+            for term in set(tokens(page.title)):
+                titles[term].append(key)
+            questions = "\n\n".join(q.question for q in page.questions)
+            text = f"{page.body}\n\n## {tr('page.self_check', lang)}\n\n{questions}" if questions else page.body
+            for passage in split_passages(topic_id, lang, text, chunk_chars, overlap):
+                terms = tokens(f"{passage.heading} {passage.text}")
+                index.passages.append(passage)
+                index._counts.append(Counter(terms))
+                index._lengths.append(len(terms))
         index._title_postings = dict(titles)
         index._average = sum(index._lengths) / max(1, len(index._lengths))
         return index
