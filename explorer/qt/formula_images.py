@@ -6,12 +6,13 @@ typesets every formula of every page (explorer.core.typeset_queue). A formula th
 before the thread has reached it is never typeset in the window's thread (a formula-heavy page
 would freeze it for seconds): the page gets a blank stand-in, the formula jumps the thread's
 queue, and ``ready`` tells the page to lay itself out again. Drawn images are kept for the
-current size, and the formulas not yet drawn are drawn one per idle moment, so opening
+current size, and the formulas not yet drawn are drawn in short slices of idle time, so opening
 a page costs lookups.
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -26,6 +27,7 @@ from explorer.qt.cache import cache_dir
 from explorer.qt.idle_queue import IdleQueue
 
 BASE_SIZE = 20.0  # pixels per em of the typeset SVG; images are scaled from it
+IDLE_SLICE_SECONDS = 0.008  # at most this much drawing per idle step keeps the window responsive
 NEWS_INTERVAL_MS = 20  # how often the window's thread looks for the typesetting thread's news
 
 
@@ -53,7 +55,7 @@ class FormulaImages(QObject):
         self._size: tuple[float, float, str] | None = None
         self.ink = "#000000"  # the colour formulas are drawn in
         self._pending: list[str] = []
-        self._ahead = IdleQueue(self)  # draws the formulas not yet drawn, one per idle moment
+        self._ahead = IdleQueue(self)  # draws the formulas not yet drawn while the window idles
 
     @property
     def loaded(self) -> bool:
@@ -166,13 +168,15 @@ class FormulaImages(QObject):
             self._ahead.add(self._draw_ahead())
 
     def _draw_ahead(self) -> Iterator[None]:
-        """Draw the pending formulas at the current size, one per step."""
+        """Draw the pending formulas at the current size, as many as fit in a short slice per step."""
         while self._pending:
-            key = self._pending.pop()
-            if (key, *self._size) not in self._images:
-                drawn = self._load_or_draw(key, *self._size)
-                if drawn is not None:
-                    self._images[(key, *self._size)] = drawn
+            deadline = time.perf_counter() + IDLE_SLICE_SECONDS
+            while self._pending and time.perf_counter() < deadline:
+                key = self._pending.pop()
+                if (key, *self._size) not in self._images:
+                    drawn = self._load_or_draw(key, *self._size)
+                    if drawn is not None:
+                        self._images[(key, *self._size)] = drawn
             yield
 
 
