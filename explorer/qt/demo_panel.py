@@ -69,7 +69,7 @@ class DemoPanel(QWidget):
         # shows the presets in full.
         self.presets = ElidingComboBox(objectName="presets")
         self.presets.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.presets.setMinimumContentsLength(12)
+        self.presets.setMinimumContentsLength(14)  # "Choose a preset…" whole, and the Chinese title beside it
         self.presets.activated.connect(self._preset_chosen)
         self.reset_button = QPushButton(objectName="reset")
         self.reset_button.clicked.connect(self.reset)
