@@ -10,7 +10,9 @@ def lesson_window(open_window):
 
 
 def press(qtbot, window, key):
-    qtbot.keyClick(window.page, key)
+    """As a keyboard or a clicker does: through the window, so that its shortcuts and whatever
+    watches its keys see the key before the widget with the focus does."""
+    qtbot.keyClick(window.windowHandle(), key)
 
 
 def test_the_lesson_walks_forward_and_back_with_the_keys(qtbot, lesson_window):
