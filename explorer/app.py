@@ -7,7 +7,6 @@ Commands that only print (``--version``, ``--list-topics``, ``--list-demos``, ``
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -100,6 +99,12 @@ def _import_window_modules() -> None:
         importlib.import_module(name)
 
 
+def _print_json(value, indent: int | None = 2) -> None:
+    import json  # only the commands that print need it
+
+    print(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.list_demos:
         return _list_demos()
@@ -126,7 +131,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.bench:
         from explorer.bench import run_benchmarks
 
-        print(json.dumps(run_benchmarks(soak_minutes=args.soak), indent=2, ensure_ascii=False))
+        _print_json(run_benchmarks(soak_minutes=args.soak))
         return 0
     start = _start_point(args, content)
     return _run_gui(args, content, start)
@@ -158,7 +163,7 @@ def _search(content, query: str, lang: str | None) -> int:
 
     index = search.SearchIndex.build(content.tree)
     hits = search.one_per_topic(index.search(query, lang=lang, limit=100), lang)
-    print(json.dumps(search.to_json_hits(hits), ensure_ascii=False, indent=2))
+    _print_json(search.to_json_hits(hits))
     return 0
 
 
@@ -174,7 +179,7 @@ def _list_topics(content) -> int:
         }
         for topic in content.tree
     ]
-    print(json.dumps(topics, ensure_ascii=False, indent=2))
+    _print_json(topics)
     return 0
 
 
@@ -182,7 +187,7 @@ def _list_demos() -> int:
     from explorer.qt.demos import REGISTRY
 
     demos = [{"id": entry.id, "params": [spec.to_json() for spec in entry.params]} for entry in REGISTRY.values()]
-    print(json.dumps(demos, ensure_ascii=False, indent=2))
+    _print_json(demos)
     return 0
 
 
@@ -230,7 +235,6 @@ def _run_gui(args, content, start: dict) -> int:
     if bundled and bundled not in CJK_FAMILIES:
         CJK_FAMILIES.append(bundled)
     app.setFont(ui_font())
-    _set_icon(app)
     from explorer.qt.formula_images import use_disk_cache
 
     use_disk_cache()
@@ -265,6 +269,9 @@ def _run_gui(args, content, start: dict) -> int:
     elif args.exit_when_interactive:
         window.page.first_painted.connect(lambda: print("first-paint", flush=True))
         window.ready.connect(lambda: (window.repaint(), print("interactive", flush=True), app.exit(0)))
+    # The icon after the first paint: drawing it from its SVG for the window manager took
+    # 5 ms before the window could appear. Installed packages name the icon for the desktop too.
+    window.page.first_painted.connect(lambda: QTimer.singleShot(0, lambda: _set_icon(app)))
     window.show()
     if args.present:
         window.set_presenting(True)
@@ -318,7 +325,7 @@ def _font_check(content) -> int:
     # Page text too, without its formulas (those are drawn from the typesetter's own font).
     text += "".join(re.sub(r"\$[^$]*\$", "", page.body) for topic in content.tree for page in topic.pages.values())
     missing = sorted({ch for ch in text if not ch.isspace() and not any(m.inFontUcs4(ord(ch)) for m in metrics)})
-    print(json.dumps({"bundled": bundled, "families": families, "missing": "".join(missing)}, ensure_ascii=False))
+    _print_json({"bundled": bundled, "families": families, "missing": "".join(missing)}, indent=None)
     return 0
 
 

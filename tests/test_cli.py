@@ -178,6 +178,25 @@ def test_leaving_right_after_start_up_is_clean(flag, printed, tmp_path):
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
 
 
+def test_a_start_up_with_its_page_cached_loads_only_what_its_first_paint_needs(tmp_path):
+    """The Markdown renderer, the SVG drawing of formulas, numpy and pyqtgraph, and JSON all
+    wait until after the first paint once the page and its formulas are cached."""
+    env = dict(headless_env(), QT_QPA_PLATFORM="offscreen", CONCEPT_EXPLORER_CACHE=str(tmp_path),
+               CONCEPT_EXPLORER_LOG_DIR=str(tmp_path), CONCEPT_EXPLORER_SETTINGS=str(tmp_path / "settings.ini"))
+    command = [sys.executable, "-X", "importtime", "-m", "explorer", "--exit-after-first-paint", "--topic", "epoch"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+
+    def imported(stderr: str) -> set[str]:
+        return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+    assert "markdown" in imported(first.stderr)
+    deferred = {"markdown", "numpy", "pyqtgraph", "json", "PySide6.QtSvg"}
+    assert imported(second.stderr) & deferred == set()
+    assert list((tmp_path / "pages").glob("body-*.html"))
+
+
 def test_numpy_runs_on_one_blas_thread_unless_told_otherwise():
     code = "import explorer.app, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}

@@ -19,7 +19,6 @@ from typing import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtSvg import QSvgRenderer
 
 from explorer.core import formulas
 from explorer.core.typeset_queue import ALL_TYPESET, READY, Formula, TypesetQueue
@@ -141,6 +140,8 @@ class FormulaImages(QObject):
         return image
 
     def _draw(self, key: str, font_pixels: float, pixel_ratio: float, ink: str) -> QImage | None:
+        from PySide6.QtSvg import QSvgRenderer  # here: a start-up that finds its formulas drawn never needs it
+
         latex, display = formulas.source(key)
         try:
             typeset = formulas.svg(latex, display, BASE_SIZE)

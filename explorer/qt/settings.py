@@ -7,7 +7,6 @@ used, so a damaged file never stops the explorer from starting.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -84,7 +83,10 @@ def load_demo_memory(settings: QSettings | None) -> dict[str, dict]:
     memory = {}
     settings.beginGroup(DEMO_PARAMS_GROUP)
     try:
-        for demo_id in settings.childKeys():
+        demo_ids = settings.childKeys()
+        if demo_ids:
+            import json  # not before a first start's first paint, which has nothing to read
+        for demo_id in demo_ids:
             try:
                 params = json.loads(str(settings.value(demo_id)))
             except ValueError:
@@ -97,6 +99,8 @@ def load_demo_memory(settings: QSettings | None) -> dict[str, dict]:
 
 
 def save_demo_memory(settings: QSettings, memory: dict[str, dict]) -> None:
+    import json
+
     settings.beginGroup(DEMO_PARAMS_GROUP)
     try:
         for demo_id, params in memory.items():

@@ -117,25 +117,6 @@ def test_rendered_bodies_come_back_from_the_disk_cache_with_their_formulas(tmp_p
         formulas._sources.update(registered)
 
 
-def test_a_start_up_with_its_page_cached_never_loads_markdown(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CONCEPT_EXPLORER_CACHE=str(tmp_path),
-               CONCEPT_EXPLORER_LOG_DIR=str(tmp_path))
-    command = [sys.executable, "-X", "importtime", "-m", "explorer", "--exit-after-first-paint", "--topic", "epoch"]
-    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
-
-    def imported(stderr: str) -> set[str]:
-        return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
-
-    assert "markdown" in imported(first.stderr) and "markdown" not in imported(second.stderr)
-    assert list((tmp_path / "pages").glob("body-*.html"))
-
-
 def test_pages_rendered_ahead_need_no_markdown_when_they_are_opened(monkeypatch):
     from explorer.core import render
 
