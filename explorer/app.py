@@ -254,9 +254,7 @@ def _run_gui(args, content, start: dict) -> int:
     theme_choice = args.theme or (read_str(settings, "view/theme", THEME_CHOICES) if settings else None) or "auto"
     theme = resolve_theme(theme_choice)
     apply_theme(theme)
-    window = MainWindow(state, content, settings)
-    window.theme_choice = theme_choice
-    window.retranslate()
+    window = MainWindow(state, content, settings, theme_choice=theme_choice)
     if remember:
         window.restore()
     if theme.scale != 1.0:

@@ -55,13 +55,14 @@ class MainWindow(QMainWindow):
 
     ready = Signal()  # the first paint has happened and the demo is built
 
-    def __init__(self, state: ExplorerState, content: ContentSet, settings=None, parent: QWidget | None = None):
+    def __init__(self, state: ExplorerState, content: ContentSet, settings=None, parent: QWidget | None = None,
+                 theme_choice: str = "auto"):
         super().__init__(parent)
         self.state = state
         self.content = content
         self.settings = settings
         self.zoom = 1.0
-        self.theme_choice = "auto"
+        self.theme_choice = theme_choice  # as chosen: "auto" follows the system
         self.presenting = False
         self.presentation_scale = 1.0
         self.demo_memory: dict[str, dict] = load_demo_memory(settings)

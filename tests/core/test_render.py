@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from explorer.core.render import markdown_to_html, render_topic
 from explorer.core.selfcheck import SelfCheck, selfcheck_html
 from explorer.core.topics import Question, Topic, TopicPage, TopicTree
@@ -132,3 +134,11 @@ def test_pages_rendered_ahead_need_no_markdown_when_they_are_opened(monkeypatch)
     for lang in ("zh", "en"):
         for topic in tree:
             assert "<h1>" in render_topic(topic, lang, tree)
+
+
+@pytest.mark.parametrize("latex", ["x_{学习率}", "\\eta，\\lambda", "ｘ + 1"])
+def test_chinese_text_inside_a_formula_is_refused_with_a_message(latex):
+    from explorer.core import formulas
+
+    with pytest.raises(formulas.FormulaError, match="outside the"):
+        formulas.svg(latex, False, 20.0)
