@@ -19,7 +19,6 @@ start is reported as diverged (``diverged_step``) and its curve ends there, neve
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -231,11 +230,12 @@ def _shuffled_epoch(features: np.ndarray, labels: np.ndarray, order: np.ndarray)
 
 def _sgd_python(features, labels, batch, rates, orders, wanted, theta) -> np.ndarray:
     """Small batches: a loop over floats beats numpy's per-call cost by far. Every step's θ is
-    appended (cheaper than asking at each step whether it is wanted) and the wanted rows taken."""
+    added to one flat list (cheaper than asking at each step whether it is wanted, and than a
+    tuple per step) and the wanted rows taken."""
     rate_list = rates.tolist()
     w1, w2, bias = (float(value) for value in theta)
-    path = [(w1, w2, bias)]
-    keep = path.append
+    path = [w1, w2, bias]
+    keep = path.extend
     step = 0
     tanh = math.tanh
     for order in orders:
@@ -263,8 +263,7 @@ def _sgd_python(features, labels, batch, rates, orders, wanted, theta) -> np.nda
             w2 -= scale * g2
             bias -= scale * gb
             keep((w1, w2, bias))
-    flat = np.fromiter(itertools.chain.from_iterable(path), float, 3 * len(path))
-    return flat.reshape(-1, 3)[wanted]
+    return np.array(path).reshape(-1, 3)[wanted]
 
 
 def _sgd_numpy(features, labels, batch, rates, orders, wanted, theta) -> np.ndarray:
