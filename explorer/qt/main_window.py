@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.demo_memory: dict[str, dict] = load_demo_memory(settings)
         self.idle_work = IdleQueue(self)
         self._started = False
+        self._painted = False  # until the first paint, accessible names wait (see _first_painted)
         self._before_presenting: dict = {}
         self.setObjectName("main-window")
         self.resize(*DEFAULT_SIZE)
@@ -115,8 +116,17 @@ class MainWindow(QMainWindow):
     def _first_painted(self) -> None:
         if self.focusWidget() in (None, self.search_panel.field):
             self.page.setFocus()  # arrow and clicker keys go to the page, not the empty search box
+        QTimer.singleShot(0, self._finish_after_first_paint)
         QTimer.singleShot(0, self.demo_panel.activate)
         QTimer.singleShot(0, self._warm_formulas)
+
+    def _finish_after_first_paint(self) -> None:
+        """What nobody sees in the first frame, done right after it: naming every widget for
+        screen readers walked them all, and the search field's clear button (shown once something
+        is typed) made its icon; the two took 8 ms before the first paint."""
+        self._painted = True
+        name_widgets(self, self.state.lang)
+        self.search_panel.add_clear_button()
 
     def _after_ready(self) -> None:
         """Once the window is ready: load Markdown, so that the first page not yet in the
@@ -292,7 +302,8 @@ class MainWindow(QMainWindow):
         self.theme_actions[self.theme_choice].setChecked(True)
         self.bookmarks.fill_menu()
         self._update_title()
-        name_widgets(self, lang)
+        if self._painted:
+            name_widgets(self, lang)
         self._update_history_actions()
 
     def _update_title(self) -> None:

@@ -35,7 +35,6 @@ class SearchPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.field = QLineEdit(objectName="search")
-        self.field.setClearButtonEnabled(True)
         self.field.textChanged.connect(self._query_changed)
         self.field.returnPressed.connect(self.open_current)
         self.field.installEventFilter(self)
@@ -56,6 +55,11 @@ class SearchPanel(QWidget):
         self.tree = tree
         state.subscribe(self._state_changed)
         self.retranslate()
+
+    def add_clear_button(self) -> None:
+        """The field's clear button, which shows once something is typed. The window adds it after
+        its first paint: making the button's icon took 4 ms before it."""
+        self.field.setClearButtonEnabled(True)
 
     # -- index and query --------------------------------------------------------------------
     def ensure_index(self) -> search.SearchIndex:

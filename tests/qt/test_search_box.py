@@ -21,6 +21,12 @@ def test_chinese_query_lists_results_and_enter_opens_with_highlights(qtbot, wind
     assert marks and all(m.cursor.selectedText() == "早停" for m in marks)
 
 
+def test_the_field_has_a_clear_button_and_a_name_once_the_window_is_ready(window):
+    field = window.search_panel.field
+    assert field.isClearButtonEnabled()  # added after the first paint
+    assert field.accessibleName()
+
+
 def test_arrow_keys_choose_and_escape_brings_the_tree_back(qtbot, window, state):
     panel = window.search_panel
     type_query(qtbot, window, "learning rate")
