@@ -11,7 +11,7 @@ its first token, λ(h) = D·N₁₊(h •)/c(h) gives the discounted mass to the
 unigram level backs off to the uniform distribution. D = 0.75. Generation samples from P at a
 temperature (p^(1/T), renormalised) with a seeded generator, optionally keeping the top-k only;
 T → 0 is greedy. Training on all pages of one language takes about 0.2 s and is done
-once per run: at first use, or a page per step in the window's idle time (:func:`train_ahead`).
+once per run: at first use, or in small steps in the window's idle time (:func:`train_ahead`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 
 DISCOUNT = 0.75
 ORDER = 3
+GRAMS_PER_STEP = 4000  # n-grams put into the model per idle step when it is trained ahead
 LEVEL_CACHE = 4096  # back-off vectors kept per model (a few tens of MB at most)
 START, END = "<s>", "</s>"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -93,12 +94,24 @@ class NgramModel:
     @classmethod
     def from_grams(cls, grams: list[Counter], lang: str, order: int = ORDER) -> "NgramModel":
         """The model of n-gram counts gathered by :func:`_count_grams`."""
+        built: list[NgramModel] = []
+        for _step in cls.build_in_steps(grams, lang, order, built):
+            pass
+        return built[0]
+
+    @classmethod
+    def build_in_steps(cls, grams: list[Counter], lang: str, order: int, built: list) -> Iterator[None]:
+        """:meth:`from_grams` a few thousand n-grams per step (a step or two of milliseconds;
+        all at once took 80 ms); the model is appended to ``built`` after the last step."""
         counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
         for n, level in enumerate(grams):
-            for gram, count in level.items():
-                counts[n][gram[:-1]][gram[-1]] = count
+            items = list(level.items())
+            for first in range(0, len(items), GRAMS_PER_STEP):
+                for gram, count in items[first:first + GRAMS_PER_STEP]:
+                    counts[n][gram[:-1]][gram[-1]] = count
+                yield
         vocabulary = sorted(counts[0][()])
-        return cls(lang, order, [dict(level) for level in counts], vocabulary)
+        built.append(cls(lang, order, [dict(level) for level in counts], vocabulary))
 
     def __post_init__(self) -> None:
         self._index = {word: n for n, word in enumerate(self.vocabulary)}
@@ -200,8 +213,9 @@ def model_for(lang: str, order: int = ORDER) -> NgramModel:
 
 
 def train_ahead(lang: str, order: int = ORDER) -> Iterator[None]:
-    """Train the model for ``lang`` one page per step (a few milliseconds each), so that the
-    window can do it in idle time; :func:`model_for` then finds it trained. Nothing to do if it is."""
+    """Train the model for ``lang`` in steps of a few milliseconds (a page each, then a few
+    thousand n-grams each into the model), so that the window can do it in idle time;
+    :func:`model_for` then finds it trained. Nothing to do if it is."""
     from explorer.core.search import plain
 
     key = (lang, order)
@@ -217,5 +231,7 @@ def train_ahead(lang: str, order: int = ORDER) -> Iterator[None]:
         if topic.builtin and lang in topic.pages:
             _count_grams(grams, plain(topic.pages[lang].body), lang, order)
             yield
+    built: list[NgramModel] = []
+    yield from NgramModel.build_in_steps(grams, lang, order, built)
     if key not in _models:  # model_for may have needed it before these steps were done
-        _models[key] = NgramModel.from_grams(grams, lang, order)
+        _models[key] = built[0]

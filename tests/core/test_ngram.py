@@ -60,7 +60,7 @@ def test_top_k_one_is_greedy():
     assert np.all(np.isfinite(model.distribution(["The"])))
 
 
-def test_training_ahead_a_page_per_step_gives_the_model_model_for_trains(monkeypatch):
+def test_training_ahead_in_small_steps_gives_the_model_model_for_trains(monkeypatch):
     from explorer.core.content import load_content
     from explorer.core.search import plain
 
@@ -68,12 +68,14 @@ def test_training_ahead_a_page_per_step_gives_the_model_model_for_trains(monkeyp
     pages = [topic for topic in content.tree if topic.builtin and "en" in topic.pages]
     monkeypatch.setattr(ngram, "_models", {})
     monkeypatch.setattr(ngram, "_content", content)
-    steps = sum(1 for _ in ngram.train_ahead("en"))
-    assert steps == len(pages)  # one step per page
-    ahead = ngram.model_for("en")
-    assert ngram.model_for("en") is ahead and list(ngram.train_ahead("en")) == []  # trained once
     texts = [plain(topic.pages["en"].body) for topic in pages]
     at_once = ngram.NgramModel.train(texts, "en")
+    steps = sum(1 for _ in ngram.train_ahead("en"))
+    # One step per page, then a step per GRAMS_PER_STEP n-grams of each order put into the model.
+    grams = [sum(len(words) for words in level.values()) for level in at_once.counts]
+    assert steps == len(pages) + sum(-(-count // ngram.GRAMS_PER_STEP) for count in grams)
+    ahead = ngram.model_for("en")
+    assert ngram.model_for("en") is ahead and list(ngram.train_ahead("en")) == []  # trained once
     assert ahead.vocabulary == at_once.vocabulary and ahead.counts == at_once.counts
     # Asked for before the steps are done: it is trained at once, and the steps do not replace it.
     monkeypatch.setattr(ngram, "_models", {})
