@@ -1,5 +1,7 @@
 """Widgets under test: a real main window on the built-in content, offscreen."""
 
+import gc
+
 import pytest
 
 from explorer.core.content import load_content
@@ -20,6 +22,14 @@ def _light_theme_after():
 
     if current_theme() is not LIGHT:
         apply_theme(LIGHT)
+
+
+@pytest.fixture(autouse=True)
+def _earlier_garbage_collected():
+    """Collect what earlier tests left (closed windows, demos and plots, often in reference
+    cycles) before each test starts. A full collection that fell inside a test took up to 4 s,
+    destroying those Qt objects, and the test missed a timer it was waiting for."""
+    gc.collect()
 
 
 @pytest.fixture
