@@ -86,6 +86,7 @@ class PromptBuilderDemo(DemoWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         self.view = QTextBrowser(objectName="prompt-view")
+        self._view_html = ""  # what the view shows: the same prompt again is not parsed again
         self.view.setOpenLinks(False)
         self.view.setReadOnly(True)
         self.view_label = QLabel(objectName="prompt-view-label")
@@ -224,7 +225,10 @@ class PromptBuilderDemo(DemoWidget):
         self.checks = pb.checklist(fields, delimiter, shots)
         bar = self.view.verticalScrollBar()
         kept = bar.value()
-        self.view.setHtml(pb.prompt_html(prompt, self.colours, self.theme.background, tr("prompt.empty", lang)))
+        view_html = pb.prompt_html(prompt, self.colours, self.theme.background, tr("prompt.empty", lang))
+        if view_html != self._view_html:  # "compare" and other choices leave the prompt as it is
+            self._view_html = view_html
+            self.view.setHtml(view_html)
         if scroll_to is not None and any(segment.part == scroll_to for segment in prompt.segments):
             self.view.scrollToAnchor(f"part-{scroll_to}")
         else:
