@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Generator, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -94,15 +94,17 @@ class NgramModel:
     @classmethod
     def from_grams(cls, grams: list[Counter], lang: str, order: int = ORDER) -> "NgramModel":
         """The model of n-gram counts gathered by :func:`_count_grams`."""
-        built: list[NgramModel] = []
-        for _step in cls.build_in_steps(grams, lang, order, built):
-            pass
-        return built[0]
+        steps = cls.build_in_steps(grams, lang, order)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
 
     @classmethod
-    def build_in_steps(cls, grams: list[Counter], lang: str, order: int, built: list) -> Iterator[None]:
+    def build_in_steps(cls, grams: list[Counter], lang: str, order: int) -> Generator[None, None, "NgramModel"]:
         """:meth:`from_grams` a few thousand n-grams per step (a step or two of milliseconds;
-        all at once took 80 ms); the model is appended to ``built`` after the last step."""
+        all at once took 80 ms); the generator returns the model."""
         counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
         for n, level in enumerate(grams):
             items = list(level.items())
@@ -111,7 +113,7 @@ class NgramModel:
                     counts[n][gram[:-1]][gram[-1]] = count
                 yield
         vocabulary = sorted(counts[0][()])
-        built.append(cls(lang, order, [dict(level) for level in counts], vocabulary))
+        return cls(lang, order, [dict(level) for level in counts], vocabulary)
 
     def __post_init__(self) -> None:
         self._index = {word: n for n, word in enumerate(self.vocabulary)}
@@ -231,7 +233,6 @@ def train_ahead(lang: str, order: int = ORDER) -> Iterator[None]:
         if topic.builtin and lang in topic.pages:
             _count_grams(grams, plain(topic.pages[lang].body), lang, order)
             yield
-    built: list[NgramModel] = []
-    yield from NgramModel.build_in_steps(grams, lang, order, built)
+    model = yield from NgramModel.build_in_steps(grams, lang, order)
     if key not in _models:  # model_for may have needed it before these steps were done
-        _models[key] = built[0]
+        _models[key] = model

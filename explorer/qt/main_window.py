@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.demo_memory: dict[str, dict] = load_demo_memory(settings)
         self.idle_work = IdleQueue(self)
         self._started = False
-        self._painted = False  # until the first paint, accessible names wait (see _first_painted)
+        self._painted = False  # accessible names wait for the first paint (_finish_after_first_paint)
         self._before_presenting: dict = {}
         self.setObjectName("main-window")
         self.resize(*DEFAULT_SIZE)
