@@ -128,6 +128,26 @@ def test_no_plot_carries_pyqtgraphs_english_context_menus(qtbot, demo_id):
 
 
 @pytest.mark.parametrize("demo_id", sorted(REGISTRY))
+def test_a_dashed_or_dotted_curve_is_drawn_with_its_pattern(qtbot, demo_id):
+    """A curve drawn as separate segments starts its pen's pattern again at every segment and
+    comes out solid: every curve with a patterned pen is drawn as one polyline."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import Qt
+
+    demo = REGISTRY[demo_id].widget("zh")
+    qtbot.addWidget(demo)
+    items = [item for view in demo.findChildren(pg.GraphicsView) for item in view.scene().items()]
+    # (pen, curve): a PlotDataItem hands its pen to its curve only once it has data
+    curves = [(item.opts["pen"], item.curve) for item in items if isinstance(item, pg.PlotDataItem)]
+    curves += [(item.opts["pen"], item) for item in items
+               if isinstance(item, pg.PlotCurveItem) and not isinstance(item.parentItem(), pg.PlotDataItem)]
+    patterned = [curve for pen, curve in curves if pen is not None
+                 and pg.mkPen(pen).style() not in (Qt.PenStyle.SolidLine, Qt.PenStyle.NoPen)]
+    assert all(curve.opts["segmentedLineMode"] == "off" for curve in patterned)
+    demo.cleanup()
+
+
+@pytest.mark.parametrize("demo_id", sorted(REGISTRY))
 def test_a_figure_repaints_the_rectangle_around_what_changed(qtbot, demo_id):
     from PySide6.QtWidgets import QGraphicsView
 

@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import arena
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, keep_pattern, legend_brush, steady_top, style_plot
 
 CHECKPOINTS_PER_SECOND = 20.0
 NAMES = "ABCDEFGHIJ"
@@ -76,8 +76,9 @@ class ArenaDemo(DemoWidget):
         self.elo_lines, self.bt_lines, self.true_lines, self.name_labels = [], [], [], []
         for index in range(int(arena.PARAMS[0].max)):
             colour = self.theme.colour(index)
-            self.true_lines.append(self._curve(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)))
-            self.bt_lines.append(self._curve(pg.mkPen(colour, width=max(1.0, width - 1), style=Qt.PenStyle.DotLine)))
+            self.true_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))))
+            self.bt_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=max(1.0, width - 1),
+                                                                         style=Qt.PenStyle.DotLine))))
             self.elo_lines.append(self._curve(pg.mkPen(colour, width=width)))
             label = pg.TextItem(NAMES[index], color=colour, anchor=(0.0, 0.5))
             self.history_plot.addItem(label)
