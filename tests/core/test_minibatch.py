@@ -36,17 +36,36 @@ def test_small_and_large_batch_loops_agree(batch):
 
 @pytest.mark.parametrize("batch", [1, 8, 128])
 def test_a_longer_run_continues_a_shorter_one_and_a_shorter_one_is_its_prefix(batch):
-    # The epochs slider reuses the kept path: it must be exactly what a fresh run computes.
+    # The epochs slider reuses the kept checkpoints: they must be exactly what a fresh run computes.
     data = mb.make_dataset(2)
+    per_epoch = mb.steps_per_epoch(batch)
     fresh = {}
     for epochs in (4, 2, 5):
         rates = mb.learning_rates(0.7, batch, epochs, "linear", warmup_epochs=3)
         fresh[epochs] = mb.sgd_path(data.features, data.labels, batch, rates, mb.epoch_orders(2, epochs))
     mb._paths.clear()
-    for epochs in (2, 4, 5, 2):  # continue, continue, then slice
-        kept = mb.optimisation_path(2, batch, epochs, 0.7, "linear", 3)
-        assert np.array_equal(kept, fresh[epochs]), epochs
+    for epochs in (2, 4, 5, 2):  # continue, continue, then read what is kept
+        steps = mb.checkpoint_steps(epochs * per_epoch, per_epoch)
+        kept = mb.thetas_at(2, batch, epochs, 0.7, "linear", 3, steps)
+        assert np.array_equal(kept, fresh[epochs][steps]), epochs
     assert fresh[2] == pytest.approx(fresh[5][: len(fresh[2])], rel=0, abs=0)
+    recorded = mb._paths[(2, batch, 0.7, "linear", 3)].steps
+    assert len(recorded) < len(fresh[5]) // 4 or batch == 128  # checkpoints, not every step
+    missing = np.setdiff1d(np.arange(2 * per_epoch + 1), recorded)
+    if batch == 1:
+        assert missing.size
+    if missing.size:  # a step no run has a checkpoint at is not kept, and not made up
+        with pytest.raises(ValueError):
+            mb.thetas_at(2, batch, 2, 0.7, "linear", 3, missing[:1])
+
+
+def test_the_loop_keeps_only_the_steps_asked_for():
+    data = mb.make_dataset(3)
+    rates = mb.learning_rates(0.4, 8, 2)
+    orders = mb.epoch_orders(3, 2)
+    every = mb.sgd_path(data.features, data.labels, 8, rates, orders)
+    some = np.array([0, 1, 2, 249, 250, 251, 500])
+    assert np.array_equal(mb.sgd_path(data.features, data.labels, 8, rates, orders, record=some), every[some])
 
 
 def test_an_epoch_has_ceil_n_over_b_steps_with_a_short_last_batch():

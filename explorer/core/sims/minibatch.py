@@ -7,7 +7,8 @@ an epoch into ⌈N/B⌉ steps (the last batch may be smaller) and records the lo
 at checkpoints. The learning rate can follow the linear scaling rule η·B/32 (Goyal et al. 2017,
 arXiv:1706.02677) with a linear warmup over a fixed number of epochs, as in the paper (5 epochs
 there), whatever the run's length. A run's first epochs therefore never depend on how many
-follow: a longer run continues the path kept from a shorter one, and a shorter one is a slice. A modelled wall-clock time per step,
+follow: a longer run continues from the last θ kept of a shorter one, and a shorter one reads
+the checkpoints kept of a longer one. A modelled wall-clock time per step,
 t = overhead + 1 ms·max(B, P)/P for P parallel lanes, turns steps into time.
 
 Gradient noise: at the start θ = 0, the spread of minibatch gradients g_B around the full
@@ -197,6 +198,7 @@ def sgd_path(features: np.ndarray, labels: np.ndarray, batch: int, rates: np.nda
     Epoch e visits the rows in ``orders[e]``, in ⌈N/B⌉ batches (the last one may be short);
     step k uses ``rates[k]``. A batch of B ≥ N is plain gradient descent. The run starts at
     ``start`` (default θ = 0), so a path can be continued where an earlier call stopped.
+    ``record`` holds step counts in increasing order, 0 meaning the start.
     """
     batch = min(batch, len(labels))
     wanted = np.arange(len(rates) + 1) if record is None else np.asarray(record)
@@ -211,17 +213,18 @@ _shuffled_rows: dict[tuple[int, int, bytes], tuple[np.ndarray, np.ndarray, list]
 
 
 def _shuffled_epoch(features: np.ndarray, labels: np.ndarray, order: np.ndarray) -> list:
-    """(x1, x2, y) rows of one epoch in shuffled order, as Python lists.
+    """(x1/2, x2/2, 1/2 − y) for the rows of one epoch in shuffled order, as a Python list.
 
-    They do not depend on the learning rate or on the run's length, so moving those sliders
-    reuses them. The key holds the order's bytes; the arrays are kept beside the lists so that
-    a recycled ``id`` can never match.
+    In these terms σ(z) − y = ½·tanh(w1·x1/2 + w2·x2/2 + bias/2) + (½ − y), one multiplication
+    fewer per row. The rows do not depend on the learning rate or on the run's length, so
+    moving those sliders reuses them. The key holds the order's bytes; the arrays are kept
+    beside the list so that a recycled ``id`` can never match.
     """
     key = (id(features), id(labels), order.tobytes())
     found = _shuffled_rows.get(key)
     if found is not None and found[0] is features and found[1] is labels:
         return found[2]
-    rows = np.column_stack([features[order, :2], labels[order]]).tolist()
+    rows = np.column_stack([0.5 * features[order, :2], 0.5 - labels[order]]).tolist()
     if len(_shuffled_rows) >= _SHUFFLED_KEPT:
         _shuffled_rows.pop(next(iter(_shuffled_rows)))
     _shuffled_rows[key] = (features, labels, rows)
@@ -229,41 +232,48 @@ def _shuffled_epoch(features: np.ndarray, labels: np.ndarray, order: np.ndarray)
 
 
 def _sgd_python(features, labels, batch, rates, orders, wanted, theta) -> np.ndarray:
-    """Small batches: a loop over floats beats numpy's per-call cost by far. Every step's θ is
-    added to one flat list (cheaper than asking at each step whether it is wanted, and than a
-    tuple per step) and the wanted rows taken."""
-    rate_list = rates.tolist()
-    w1, w2, bias = (float(value) for value in theta)
-    path = [w1, w2, bias]
-    keep = path.extend
-    step = 0
-    tanh = math.tanh
+    """Small batches: a loop over floats beats numpy's per-call cost by far.
+
+    The loop runs from one wanted step to the next and keeps θ only there: keeping every
+    step's θ was a third of its time. It carries half the bias, c, and doubles the residual,
+    r = 2(σ(z) − y) = tanh(w1·h1 + w2·h2 + c) + 2o with h = x/2 and o = ½ − y (see
+    ``_shuffled_epoch``), so that a step is w ← w − s·Σ r·h, c ← c − s·Σ r/4 with s = η/|batch|.
+    """
+    rows = []
     for order in orders:
-        shuffled = _shuffled_epoch(features, labels, order)
+        rows += _shuffled_epoch(features, labels, order)
+    size = len(labels)
+    if batch > 1:  # where each step's batch starts and stops in ``rows``
+        starts = [epoch * size + first for epoch in range(len(orders)) for first in range(0, size, batch)]
+        stops = [min(first + batch, (first // size + 1) * size) for first in starts]
+    rate_list = rates.tolist()
+    w1, w2, c = float(theta[0]), float(theta[1]), float(theta[2]) / 2
+    tanh = math.tanh
+    kept = []
+    done = 0
+    for target in wanted.tolist():
         if batch == 1:
-            for (x1, x2, y), rate in zip(shuffled, rate_list[step:step + len(shuffled)]):
-                scale = rate * (0.5 + 0.5 * tanh(0.5 * (w1 * x1 + w2 * x2 + bias)) - y)
-                w1 -= scale * x1
-                w2 -= scale * x2
-                bias -= scale
-                keep((w1, w2, bias))
-            step += len(shuffled)
-            continue
-        for first in range(0, len(shuffled), batch):
-            chunk = shuffled[first:first + batch]
-            g1 = g2 = gb = 0.0
-            for x1, x2, y in chunk:
-                residual = 0.5 + 0.5 * tanh(0.5 * (w1 * x1 + w2 * x2 + bias)) - y
-                g1 += residual * x1
-                g2 += residual * x2
-                gb += residual
-            scale = rate_list[step] / len(chunk)
-            step += 1
-            w1 -= scale * g1
-            w2 -= scale * g2
-            bias -= scale * gb
-            keep((w1, w2, bias))
-    return np.array(path).reshape(-1, 3)[wanted]
+            for (h1, h2, o), rate in zip(rows[done:target], rate_list[done:target]):
+                s = rate * (tanh(w1 * h1 + w2 * h2 + c) + o + o)
+                w1 -= s * h1
+                w2 -= s * h2
+                c -= 0.25 * s
+        else:
+            for step in range(done, target):
+                first, stop = starts[step], stops[step]
+                g1 = g2 = gc = 0.0
+                for h1, h2, o in rows[first:stop]:
+                    r = tanh(w1 * h1 + w2 * h2 + c) + o + o
+                    g1 += r * h1
+                    g2 += r * h2
+                    gc += r
+                s = rate_list[step] / (stop - first)
+                w1 -= s * g1
+                w2 -= s * g2
+                c -= 0.25 * s * gc
+        done = target
+        kept.append((w1, w2, c + c))
+    return np.array(kept).reshape(-1, 3)
 
 
 def _sgd_numpy(features, labels, batch, rates, orders, wanted, theta) -> np.ndarray:
@@ -285,34 +295,63 @@ def _sgd_numpy(features, labels, batch, rates, orders, wanted, theta) -> np.ndar
     return np.array([kept[k] for k in wanted.tolist()])
 
 
+EPOCHS_MAX = int(next(spec.max for spec in PARAMS if spec.name == "epochs"))
+
+
+@lru_cache(maxsize=16)
+def recorded_steps(per_epoch: int, epochs: int) -> np.ndarray:
+    """Every step that a run of 1, 2, …, ``epochs`` epochs has a checkpoint at."""
+    return _frozen(np.unique(np.concatenate([checkpoint_steps(e * per_epoch, per_epoch)
+                                             for e in range(1, epochs + 1)])))
+
+
+@dataclass(frozen=True)
+class _KeptPath:
+    """θ at ``steps`` (every checkpoint of any run up to ``horizon`` epochs) for the first
+    ``epochs`` epochs of one setting."""
+
+    steps: np.ndarray
+    thetas: np.ndarray
+    epochs: int
+    horizon: int
+
+
 _PATHS_KEPT = 24
-_paths: dict[tuple, np.ndarray] = {}
+_paths: dict[tuple, _KeptPath] = {}
 
 
-def optimisation_path(seed: int, batch: int, epochs: int, base_lr: float, scaling: str,
-                      warmup: int) -> np.ndarray:
-    """θ after every step of the first ``epochs`` epochs, θ₀ = 0 first: shape (steps + 1, 3).
+def thetas_at(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, warmup: int,
+              steps: np.ndarray) -> np.ndarray:
+    """θ after each of ``steps`` (checkpoints of a run of ``epochs`` epochs, θ₀ = 0 at step 0).
 
-    The path of the longest run asked for so far is kept per setting: fewer epochs slice it,
-    more epochs continue it from its last θ, so the epochs slider only ever computes new epochs.
+    A run keeps θ at the checkpoints of every shorter or longer run up to ``EPOCHS_MAX``
+    epochs, so the epochs slider only ever computes new epochs: fewer epochs read what is
+    kept, more epochs continue from the last θ kept.
     """
     key = (int(seed), int(batch), float(base_lr), str(scaling), int(warmup))
     data = make_dataset(seed)
     per_epoch = steps_per_epoch(batch, data.size)
-    total = per_epoch * epochs
-    path = _paths.pop(key, None)  # re-inserted below: the dict's order is least recently used first
-    done_epochs = 0 if path is None else (len(path) - 1) // per_epoch
-    if done_epochs < epochs:
+    horizon = max(EPOCHS_MAX, epochs)
+    kept = _paths.pop(key, None)  # re-inserted below: the dict's order is least recently used first
+    if kept is None or kept.horizon < horizon:
+        kept = _KeptPath(np.zeros(0, dtype=int), np.zeros((0, 3)), 0, horizon)
+    if kept.epochs < epochs:
+        record = recorded_steps(per_epoch, kept.horizon)
+        done, total = kept.epochs * per_epoch, epochs * per_epoch
+        new = record[(record > done) & (record <= total)] if kept.epochs else record[record <= total]
         rates = learning_rates(base_lr, batch, epochs, scaling, warmup, data.size)
         orders = epoch_orders(seed, epochs, data.size)
-        done = done_epochs * per_epoch
-        more = sgd_path(data.features, data.labels, batch, rates[done:], orders[done_epochs:],
-                        start=None if path is None else path[-1])
-        path = _frozen(more if path is None else np.concatenate([path, more[1:]]))
-    _paths[key] = path
+        more = sgd_path(data.features, data.labels, batch, rates[done:], orders[kept.epochs:],
+                        record=new - done, start=kept.thetas[-1] if kept.epochs else None)
+        kept = _KeptPath(_frozen(np.concatenate([kept.steps, new])), _frozen(np.concatenate([kept.thetas, more])),
+                         epochs, kept.horizon)
+    _paths[key] = kept
     while len(_paths) > _PATHS_KEPT:
         _paths.pop(next(iter(_paths)))
-    return path[: total + 1]
+    where = np.searchsorted(kept.steps, steps)
+    if where.size and (where[-1] >= len(kept.steps) or not np.array_equal(kept.steps[where], steps)):
+        raise ValueError("thetas_at answers for checkpoint steps only")
+    return kept.thetas[where]
 
 
 # -- runs --------------------------------------------------------------------------------------
@@ -360,7 +399,7 @@ def run_batch(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, 
     rates = learning_rates(base_lr, batch, epochs, scaling, warmup, data.size)
     per_epoch = steps_per_epoch(batch, data.size)
     steps = checkpoint_steps(len(rates), per_epoch)
-    thetas = optimisation_path(seed, batch, epochs, base_lr, scaling, warmup)[steps]
+    thetas = thetas_at(seed, batch, epochs, base_lr, scaling, warmup, steps)
     with np.errstate(over="ignore", invalid="ignore"):
         loss = losses(data.features, data.labels, thetas)
     blown = ~np.isfinite(loss) | (loss > BLOW_UP_FACTOR * data.start_loss)
