@@ -296,7 +296,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "bs.legend.time": {"zh": "B = {batch}:每轮 {ms:.4g} ms", "en": "B = {batch}: {ms:.4g} ms/epoch"},
     "bs.legend.diverged": {"zh": "B = {batch}:第 {step} 步发散", "en": "B = {batch}: diverged at step {step}"},
     "bs.legend.measured": {"zh": "抽样估计", "en": "sampled"},
-    "bs.legend.expected": {"zh": "理论 σ/√B·√((N−B)/(N−1))", "en": "theory σ/√B·√((N−B)/(N−1))"},
+    "bs.legend.expected": {"zh": "理论(有限总体)", "en": "theory (finite N)"},
     "bs.legend.plain": {"zh": "σ/√B(无限总体)", "en": "σ/√B (infinite N)"},
     "bs.zero": {"zh": "全批次:0", "en": "full batch: 0"},
     "bs.reach": {"zh": "首次达到 L − L* ≤ {target:g}:", "en": "First L − L* ≤ {target:g}:"},
