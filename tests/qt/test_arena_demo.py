@@ -83,11 +83,11 @@ def test_hiding_the_intervals_and_shuffling(demo):
 def drawn(demo):
     """Everything the plots show, as plain values."""
     models = demo.result.models
-    items = demo.elo_lines + demo.bt_lines + demo.true_lines + demo.name_labels
+    items = demo.elo_lines + demo.bt_lines + demo.true_lines
     state = {"visible": [item.isVisible() for item in items]}
     for group in ("elo_lines", "bt_lines", "true_lines"):
         state[group] = [(line.xData.tolist(), line.yData.tolist()) for line in getattr(demo, group)[:models]]
-    state["labels"] = [(label.pos().x(), label.pos().y()) for label in demo.name_labels[:models]]
+    state["labels"] = [(x, y, name, ink.name()) for x, y, name, ink in demo.name_labels.texts]
     for points in ("bt_points", "elo_points", "true_points"):
         state[points] = (getattr(demo, points).data["x"].tolist(), getattr(demo, points).data["y"].tolist())
     state["bars"] = demo.error_bars.isVisible() and [np.asarray(demo.error_bars.opts[key]).tolist()

@@ -124,3 +124,53 @@ def test_a_dense_dashed_curve_shows_its_dashes(qtbot):
     middle = image.height() // 2
     ink = [QColor(image.pixel(x, middle)).lightness() < 128 for x in range(40, image.width() - 40)]
     assert 0.3 < sum(ink) / len(ink) < 0.9  # ink and gaps
+
+
+def test_plot_texts_sit_at_their_points_and_keep_their_size_when_the_view_zooms(qtbot):
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QFont
+    from PySide6.QtWidgets import QWidget
+
+    from explorer.qt.demos.plotting import PlotTexts, add_plot, scale_plot_text
+
+    figure = pg.GraphicsLayoutWidget()
+    figure.setBackground("w")
+    qtbot.addWidget(figure)
+    plot = add_plot(figure, row=0, col=0)
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    texts = PlotTexts()
+    font = QFont()
+    font.setPixelSize(20)
+    texts.setFont(font)
+    plot.addItem(texts)
+    texts.set_texts([(2.0, 3.0, "88", QColor("black"))])
+    figure.resize(400, 300)
+
+    def ink_box():
+        """The centre and size of the dark pixels, and where (2, 3) is in the view."""
+        image = figure.grab().toImage()
+        dark = [(x, y) for y in range(image.height()) for x in range(image.width())
+                if QColor(image.pixel(x, y)).lightness() < 100]
+        xs, ys = [x for x, _ in dark], [y for _, y in dark]
+        point = plot.vb.mapViewToDevice(QPointF(2.0, 3.0))
+        return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2), (max(xs) - min(xs), max(ys) - min(ys)), point
+
+    plot.setRange(xRange=(0, 4), yRange=(0, 6), padding=0)
+    centre, size, point = ink_box()
+    assert abs(centre[0] - point.x()) < 3 and abs(centre[1] - point.y()) < 4  # centred on its point
+    assert 11 < size[1] < 20  # digits of a 20-pixel font (about 0.7 of it tall)
+    plot.setRange(xRange=(1, 3), yRange=(2, 4), padding=0)  # zoomed in twice over
+    zoomed_centre, zoomed_size, zoomed_point = ink_box()
+    assert abs(zoomed_centre[0] - zoomed_point.x()) < 3 and abs(zoomed_centre[1] - zoomed_point.y()) < 4
+    assert zoomed_size == size  # the same pixels wherever the view is
+    assert texts.boundingRect().contains(QPointF(2.0, 3.0))
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    figure.setParent(holder)
+    scale_plot_text(holder, 24.0)  # Ctrl+= and the projector theme reach these texts too
+    assert texts.font().pointSizeF() == 24.0
+    texts.set_texts([])
+    assert texts.boundingRect().isEmpty()

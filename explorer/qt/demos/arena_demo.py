@@ -14,13 +14,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout
 
 from explorer.core.i18n import tr
 from explorer.core.sims import arena
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, keep_pattern, legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import PlotTexts, add_plot, keep_pattern, legend_brush, steady_top, style_plot
 
 CHECKPOINTS_PER_SECOND = 20.0
 NAMES = "ABCDEFGHIJ"
@@ -73,16 +74,16 @@ class ArenaDemo(DemoWidget):
             plot.disableAutoRange()
         layout.addWidget(self.plots, 1)
         width = self.theme.line_width
-        self.elo_lines, self.bt_lines, self.true_lines, self.name_labels = [], [], [], []
+        self.elo_lines, self.bt_lines, self.true_lines = [], [], []
+        self.name_colours = [QColor(self.theme.colour(index)) for index in range(int(arena.PARAMS[0].max))]
+        self.name_labels = PlotTexts(anchor=(0.0, 0.5))  # each model's name at the end of its line
+        self.history_plot.addItem(self.name_labels)
         for index in range(int(arena.PARAMS[0].max)):
             colour = self.theme.colour(index)
             self.true_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))))
             self.bt_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=max(1.0, width - 1),
                                                                          style=Qt.PenStyle.DotLine))))
             self.elo_lines.append(self._curve(pg.mkPen(colour, width=width)))
-            label = pg.TextItem(NAMES[index], color=colour, anchor=(0.0, 0.5))
-            self.history_plot.addItem(label)
-            self.name_labels.append(label)
         self.history_legend = self.history_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                                           brush=legend_brush(self.theme))
         muted = self.theme.muted
@@ -151,8 +152,7 @@ class ArenaDemo(DemoWidget):
         if models != self._models_shown:
             shown = self._models_shown or len(self.elo_lines)
             for index in range(min(models, shown), max(models, shown)):  # only those that change
-                for item in (self.elo_lines[index], self.bt_lines[index], self.true_lines[index],
-                             self.name_labels[index]):
+                for item in (self.elo_lines[index], self.bt_lines[index], self.true_lines[index]):
                     item.setVisible(index < models)
         battles = int(result.steps[-1])
         if self._changed("truth", result.truth, battles):
@@ -221,7 +221,8 @@ class ArenaDemo(DemoWidget):
         if self._changed("elo", result.elo, index):
             for model in range(models):
                 self.elo_lines[model].setData(steps, result.elo[: index + 1, model], skipFiniteCheck=True)
-                self.name_labels[model].setPos(steps[-1] + battles * 0.01, result.elo[index, model])
+            self.name_labels.set_texts([(steps[-1] + battles * 0.01, float(result.elo[index, model]), NAMES[model],
+                                         self.name_colours[model]) for model in range(models)])
             self.elo_points.setData(np.arange(models, dtype=float), result.elo[index])
         if self._changed("bt", result.bradley_terry, index):
             for model in range(models):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextEdi
 from explorer.core import consistency
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, legend_brush, show_grid, status_label, style_plot
+from explorer.qt.demos.plotting import PlotTexts, add_plot, legend_brush, show_grid, status_label, style_plot
 
 BAR_WIDTH = 0.7
 LABELLED_CELLS = 8  # similarity values are written in the cells up to this many answers
@@ -181,12 +181,9 @@ class ConsistencyDemo(DemoWidget):
                                           colorMapMenu=False)
         self.colour_bar.setImageItem(self.image, insert_in=self.heat_plot)
         self.heat_plot.getViewBox().sigResized.connect(lambda _box: self._label_cells())
-        self.cell_labels: list[pg.TextItem] = []
-        for _ in range(LABELLED_CELLS * LABELLED_CELLS):
-            label = pg.TextItem("", anchor=(0.5, 0.5))
-            label.hide()
-            self.heat_plot.addItem(label)
-            self.cell_labels.append(label)
+        self.cell_values = PlotTexts()
+        self._dark_ink, self._light_ink = QColor("#000000"), QColor("#ffffff")
+        self.heat_plot.addItem(self.cell_values)
 
         # The scores: bars, flagged ones in the second colour, and the threshold (draggable).
         self.plain_brush = pg.mkBrush(theme.colour(0))
@@ -388,26 +385,18 @@ class ConsistencyDemo(DemoWidget):
         similarity = self.result.analysis.similarity
         n = len(similarity)
         cell = self.heat_plot.getViewBox().width() / max(n, MIN_AXIS)
-        needed = QFontMetricsF(self.cell_labels[0].textItem.font()).horizontalAdvance(".00") + 4
+        needed = QFontMetricsF(self.cell_values.font()).horizontalAdvance(".00") + 4
         shown = n <= LABELLED_CELLS and cell >= needed
         drawn = self._cells_shown
         if drawn is not None and drawn[0] is similarity and drawn[1] == shown:  # cached per answers
             return
         self._cells_shown = (similarity, shown)
-        for index, label in enumerate(self.cell_labels):
-            row, column = divmod(index, LABELLED_CELLS)
-            if not shown or row >= n or column >= n:
-                if label.isVisible():
-                    label.setVisible(False)
-                continue
-            value = float(similarity[row, column])
+        texts = []
+        for (row, column), value in np.ndenumerate(similarity) if shown else ():
             text = "1" if value >= 0.995 else "0" if value < 0.005 else f"{value:.2f}"[1:]
-            if label.toPlainText() != text:
-                label.setText(text)
-                label.setColor("#000000" if value > 0.55 else "#ffffff")  # viridis is light at the top
-            label.setPos(column + 1, row + 1)
-            if not label.isVisible():
-                label.setVisible(True)
+            ink = self._dark_ink if value > 0.55 else self._light_ink  # viridis is light at the top
+            texts.append((column + 1.0, row + 1.0, text, ink))
+        self.cell_values.set_texts(texts)
 
     def _describe(self, result: consistency.Run) -> None:
         lang, analysis = self.lang, result.analysis
