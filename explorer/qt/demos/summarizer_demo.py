@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout
 from explorer.core import textrank
 from explorer.core.i18n import tr
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, legend_brush, show_grid, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import PlotTexts, add_plot, legend_brush, show_grid, status_label, steady_top, style_plot
 
 NODE_LEVELS = 8  # node sizes and shades
 EDGE_LEVELS = 4  # edges are drawn in this many widths and shades, weakest first
@@ -88,7 +88,6 @@ class SummarizerDemo(DemoWidget):
         # What the plots show, so that a change which leaves a part as it is does not redraw it.
         self._edges_drawn: tuple | None = None
         self._nodes_drawn: tuple | None = None
-        self._labels_drawn: tuple[int, np.ndarray] = (0, np.zeros(0, dtype=bool))
         self._bars_drawn: tuple | None = None
         self.add_status_labels(layout)
 
@@ -124,12 +123,9 @@ class SummarizerDemo(DemoWidget):
         self.outline = pg.mkPen(theme.foreground, width=max(1.5, width - 0.5))
         self.no_pen = pg.mkPen(None)
         self.graph_plot.addItem(self.nodes)
-        self.node_labels = []
-        for number in range(1, textrank.MAX_SENTENCES + 1):
-            label = pg.TextItem(str(number), color=theme.foreground, anchor=(0.5, 0.5))
-            label.setVisible(False)
-            self.graph_plot.addItem(label)
-            self.node_labels.append(label)
+        self.node_labels = PlotTexts()  # the sentences' numbers beside their nodes
+        self.label_ink = QColor(theme.foreground)
+        self.graph_plot.addItem(self.node_labels)
 
         self.selected_brush = pg.mkBrush(theme.colour(0))
         self.other_brush = pg.mkBrush(theme.muted)
@@ -291,23 +287,11 @@ class SummarizerDemo(DemoWidget):
             curve.setData(xs[ends], ys[ends], skipFiniteCheck=True)  # points on the unit circle
 
     def _draw_labels(self, count: int, chosen: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> None:
-        """Number the nodes (every node, or every fifth and the summary's); only labels that
-        appear, disappear or move (a new number of sentences) are touched."""
-        numbers = np.arange(len(self.node_labels))
-        visible = numbers < count
-        if count > ALL_LABELS:
-            visible &= (numbers + 1) % 5 == 0
-            visible[:count] |= chosen
-        shown_count, shown = self._labels_drawn
-        changed = visible != shown if len(shown) else np.ones(len(visible), dtype=bool)
-        if count != shown_count:
-            changed |= visible
-        self._labels_drawn = (count, visible)
-        for number in np.flatnonzero(changed).tolist():
-            label = self.node_labels[number]
-            if visible[number]:
-                label.setPos(LABEL_RADIUS * xs[number], LABEL_RADIUS * ys[number])
-            label.setVisible(bool(visible[number]))
+        """Number the nodes: every node, or every fifth and the summary's."""
+        numbers = np.arange(count)
+        visible = np.ones(count, dtype=bool) if count <= ALL_LABELS else ((numbers + 1) % 5 == 0) | chosen[:count]
+        self.node_labels.set_texts([(LABEL_RADIUS * float(xs[number]), LABEL_RADIUS * float(ys[number]), str(number + 1),
+                                     self.label_ink) for number in np.flatnonzero(visible).tolist()])
 
     def _draw_scores(self, result: textrank.Summary) -> None:
         count = result.count
