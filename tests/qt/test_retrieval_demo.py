@@ -42,7 +42,8 @@ def check_consistent(demo):
     names = tick_names(demo)
     numbers = [f"[{s.rank}]" if s.rank <= result.k else f"{s.rank}." for s in result.ranked]
     assert names[: len(result.ranked)] == [f"{number} {s.label()}" for number, s in zip(numbers, result.ranked)]
-    assert all(text.isVisible() == (index < len(result.ranked)) for index, text in enumerate(demo.score_texts))
+    assert [(x, y, text) for x, y, text, _ink in demo.score_texts.texts] == \
+        [(score, float(row), f" {score:.2f}") for row, score in enumerate(scores[: len(result.ranked)])]
     assert prompt_text(demo) == result.prompt()
     low, high = demo.score_plot.getViewBox().viewRange()[0]
     assert max(scores) <= high

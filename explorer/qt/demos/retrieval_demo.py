@@ -25,7 +25,7 @@ from explorer.core.i18n import tr
 from explorer.core.search import MARK_END, MARK_START, make_snippet
 from explorer.core.topics import LANGUAGES
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, show_grid, status_label, steady_top, style_plot
+from explorer.qt.demos.plotting import PlotTexts, add_plot, show_grid, status_label, steady_top, style_plot
 
 SHOWN = retrieval.SHOWN
 BAR = 0.7  # bar thickness, in rows
@@ -94,12 +94,9 @@ class RetrievalDemo(DemoWidget):
                                            brush=pg.mkBrush(theme.colour(0)), pen=None)
         self.score_plot.addItem(self.other_bars)
         self.score_plot.addItem(self.chosen_bars)
-        self.score_texts = []
-        for index in range(SHOWN):
-            text = pg.TextItem("", color=theme.foreground, anchor=(0.0, 0.5))
-            text.setPos(0.0, index)
-            self.score_plot.addItem(text)
-            self.score_texts.append(text)
+        self.score_texts = PlotTexts(anchor=(0.0, 0.5))  # each score at the end of its bar
+        self.score_ink = QColor(theme.foreground)
+        self.score_plot.addItem(self.score_texts)
         self.nothing = pg.TextItem("", color=theme.muted, anchor=(0.5, 0.5))
         self.nothing.setPos(0.5, (SHOWN - 1) / 2)
         self.score_plot.addItem(self.nothing)
@@ -167,12 +164,8 @@ class RetrievalDemo(DemoWidget):
         chosen = np.arange(SHOWN) < result.k
         self.chosen_bars.setOpts(width=np.where(chosen, scores, 0.0))
         self.other_bars.setOpts(width=np.where(chosen, 0.0, scores))
-        for index, text in enumerate(self.score_texts):
-            shown = index < len(result.ranked)
-            text.setVisible(shown)
-            if shown and text.toPlainText() != f" {scores[index]:.2f}":  # text layout is the costly part
-                text.setText(f" {scores[index]:.2f}")
-                text.setPos(float(scores[index]), float(index))
+        self.score_texts.set_texts([(float(scores[index]), float(index), f" {scores[index]:.2f}", self.score_ink)
+                                    for index in range(len(result.ranked))])
         best = float(scores.max())
         top = steady_top(best * TEXT_ROOM, self._x_top) if best > 0 else (self._x_top or 1.0)
         if top != self._x_top:
