@@ -95,6 +95,21 @@ def test_the_grid_is_one_item_behind_the_data_at_the_axes_ticks(qtbot):
     assert lightness(1.0) == lightness(2.5)
 
 
+def bare_white_plot(qtbot):
+    """A figure with one plot on white, without axes: what is drawn is all that is dark."""
+    import pyqtgraph as pg
+
+    from explorer.qt.demos.plotting import add_plot
+
+    figure = pg.GraphicsLayoutWidget()
+    figure.setBackground("w")
+    qtbot.addWidget(figure)
+    plot = add_plot(figure, row=0, col=0)
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    return figure, plot
+
+
 def test_a_dense_dashed_curve_shows_its_dashes(qtbot):
     """Many short segments (a smooth curve): drawn as one polyline, the dashes leave gaps.
     (Drawn segment by segment, as pyqtgraph 0.14 on Qt 6.11 does by default here, the same row
@@ -104,14 +119,9 @@ def test_a_dense_dashed_curve_shows_its_dashes(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor
 
-    from explorer.qt.demos.plotting import add_plot, keep_pattern
+    from explorer.qt.demos.plotting import keep_pattern
 
-    figure = pg.GraphicsLayoutWidget()
-    figure.setBackground("w")
-    qtbot.addWidget(figure)
-    plot = add_plot(figure, row=0, col=0)
-    plot.hideAxis("left")
-    plot.hideAxis("bottom")
+    figure, plot = bare_white_plot(qtbot)
     plot.setXRange(0, 1, padding=0)
     plot.setYRange(-1, 1, padding=0)
     xs = np.linspace(0, 1, 400)  # segments of about one pixel
@@ -127,19 +137,13 @@ def test_a_dense_dashed_curve_shows_its_dashes(qtbot):
 
 
 def test_plot_texts_sit_at_their_points_and_keep_their_size_when_the_view_zooms(qtbot):
-    import pyqtgraph as pg
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QColor, QFont
     from PySide6.QtWidgets import QWidget
 
-    from explorer.qt.demos.plotting import PlotTexts, add_plot, scale_plot_text
+    from explorer.qt.demos.plotting import PlotTexts, scale_plot_text
 
-    figure = pg.GraphicsLayoutWidget()
-    figure.setBackground("w")
-    qtbot.addWidget(figure)
-    plot = add_plot(figure, row=0, col=0)
-    plot.hideAxis("left")
-    plot.hideAxis("bottom")
+    figure, plot = bare_white_plot(qtbot)
     texts = PlotTexts()
     font = QFont()
     font.setPixelSize(20)
