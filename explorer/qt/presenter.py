@@ -91,6 +91,7 @@ class LessonBar(QWidget):
         if window is not self._key_window:
             if self._key_window is not None:
                 self._key_window.removeEventFilter(self)
+                self._key_window.destroyed.disconnect(self._key_window_destroyed)
             if window is not None:
                 window.installEventFilter(self)
                 window.destroyed.connect(self._key_window_destroyed)

@@ -75,11 +75,12 @@ class ArenaDemo(DemoWidget):
         layout.addWidget(self.plots, 1)
         width = self.theme.line_width
         self.elo_lines, self.bt_lines, self.true_lines = [], [], []
-        self.name_colours = [QColor(self.theme.colour(index)) for index in range(int(arena.PARAMS[0].max))]
+        self.name_colours: list[QColor] = []
         self.name_labels = PlotTexts(anchor=(0.0, 0.5))  # each model's name at the end of its line
         self.history_plot.addItem(self.name_labels)
         for index in range(int(arena.PARAMS[0].max)):
             colour = self.theme.colour(index)
+            self.name_colours.append(QColor(colour))
             self.true_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))))
             self.bt_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=max(1.0, width - 1),
                                                                          style=Qt.PenStyle.DotLine))))
