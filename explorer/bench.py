@@ -161,11 +161,10 @@ def topic_switch(languages=("zh", "en")) -> dict:
                 built.append((time.perf_counter() - start) * 1000)
                 done = page_shown[0] if page_shown else done
             samples.append((done - start) * 1000)
+            _delete_discarded(app)
     rss_visited = resident_mb()
     switches = _switch_timings(app, window, state)
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+    _dispose(app, window)
     return {**percentiles(samples), "demo_built_ms": {**percentiles(built), "count": len(built)},
             "after_warmup_s": round(warmup, 2), **switches,
             "rss_mb": {"start": rss_start, "after_every_topic": rss_visited}}
@@ -260,11 +259,27 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
         if demo.playback is not None:
             result.update(_animation(app, demo.playback, animation_seconds))
         demo.cleanup()
-        demo.close()
-        demo.deleteLater()
-        app.processEvents()
+        _dispose(app, demo)
         results[demo_id] = result
     return results
+
+
+def _delete_discarded(app) -> None:
+    """Delete what was handed to ``deleteLater`` (demos the window let go of), as the window's
+    event loop does between events. ``processEvents`` outside an event loop never does: without
+    this, everything discarded during a measurement would stay alive under the next one (and be
+    walked by every garbage collection, and counted in the resident memory)."""
+    from PySide6.QtCore import QEvent
+
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _dispose(app, widget) -> None:
+    """Close ``widget`` and delete it now."""
+    widget.close()
+    widget.deleteLater()
+    _delete_discarded(app)
+    app.processEvents()
 
 
 TYPED_TEXT = "learning rate 学习率 BM25 检索增强"
@@ -355,13 +370,12 @@ def soak(minutes: float = 10.0, turn_seconds: float = 20.0, sample_seconds: floa
                 next_sample += sample_seconds
             time.sleep(0.001)
         playback.pause()
+        _delete_discarded(app)
         turn += 1
         if turn == len(animated):
             after_first_round = resident_mb()
     rss_end = resident_mb()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+    _dispose(app, window)
     base = after_first_round or rss_start
     growth = round((rss_end - base) / base * 100, 2) if base and rss_end else None
     return {"minutes": minutes, "topics": animated,

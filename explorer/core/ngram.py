@@ -80,7 +80,7 @@ class NgramModel:
 
     lang: str
     order: int = ORDER
-    counts: list[dict[tuple[str, ...], Counter]] = field(default_factory=list)
+    counts: list[dict[tuple[str, ...], dict[str, int]]] = field(default_factory=list)
     vocabulary: list[str] = field(default_factory=list)
 
     @classmethod
@@ -104,8 +104,12 @@ class NgramModel:
     @classmethod
     def build_in_steps(cls, grams: list[Counter], lang: str, order: int) -> Generator[None, None, "NgramModel"]:
         """:meth:`from_grams` a few thousand n-grams per step (a step or two of milliseconds;
-        all at once took 80 ms); the generator returns the model."""
-        counts: list[dict[tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(order)]
+        all at once took 80 ms); the generator returns the model.
+
+        Each context's word counts are a plain dict of strings to integers, which Python's
+        garbage collector does not track: tens of thousands of them, kept for good, would
+        otherwise be walked by every full collection (a pause of tens of milliseconds)."""
+        counts: list[dict[tuple[str, ...], dict[str, int]]] = [defaultdict(dict) for _ in range(order)]
         for n, level in enumerate(grams):
             items = list(level.items())
             for first in range(0, len(items), GRAMS_PER_STEP):

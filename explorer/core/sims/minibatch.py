@@ -213,18 +213,21 @@ _shuffled_rows: dict[tuple[int, int, bytes], tuple[np.ndarray, np.ndarray, list]
 
 
 def _shuffled_epoch(features: np.ndarray, labels: np.ndarray, order: np.ndarray) -> list:
-    """(x1/2, x2/2, 1/2 − y) for the rows of one epoch in shuffled order, as a Python list.
+    """(x1/2, x2/2, 1/2 − y) for the rows of one epoch in shuffled order, as a Python list of tuples.
 
     In these terms σ(z) − y = ½·tanh(w1·x1/2 + w2·x2/2 + bias/2) + (½ − y), one multiplication
     fewer per row. The rows do not depend on the learning rate or on the run's length, so
     moving those sliders reuses them. The key holds the order's bytes; the arrays are kept
-    beside the list so that a recycled ``id`` can never match.
+    beside the list so that a recycled ``id`` can never match. Tuples of floats, unlike lists,
+    drop out of the garbage collector's sight once it has seen them: the thousands kept here
+    would otherwise lengthen every full collection.
     """
     key = (id(features), id(labels), order.tobytes())
     found = _shuffled_rows.get(key)
     if found is not None and found[0] is features and found[1] is labels:
         return found[2]
-    rows = np.column_stack([0.5 * features[order, :2], 0.5 - labels[order]]).tolist()
+    half = 0.5 * features[order, :2]
+    rows = list(zip(half[:, 0].tolist(), half[:, 1].tolist(), (0.5 - labels[order]).tolist()))
     if len(_shuffled_rows) >= _SHUFFLED_KEPT:
         _shuffled_rows.pop(next(iter(_shuffled_rows)))
     _shuffled_rows[key] = (features, labels, rows)
