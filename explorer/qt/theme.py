@@ -181,8 +181,13 @@ def page_css(theme: Theme | None = None) -> str:
 
 
 def configure_pyqtgraph(theme: Theme | None = None) -> None:
-    """Global pyqtgraph options for plots built from now on (after QApplication exists)."""
+    """Global pyqtgraph options for plots built from now on (after QApplication exists), and
+    curves painted in device pixels (:mod:`explorer.qt.curve_painting`)."""
     import pyqtgraph as pg
+
+    from explorer.qt import curve_painting
+
+    curve_painting.install()
 
     theme = theme or current_theme()
     pg.setConfigOptions(

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from explorer.core.sims import arena
-from explorer.qt.demos.arena_demo import NAMES, ArenaDemo
+from explorer.qt.demos.arena_demo import BT, ELO, NAMES, TRUE, ArenaDemo
 
 
 @pytest.fixture
@@ -13,14 +13,18 @@ def demo(make_demo):
     return make_demo(ArenaDemo, "zh")
 
 
-def visible_lines(lines):
-    return [line for line in lines if line.isVisible()]
+def lines(demo, kind):
+    """The (x, y) of every model's line of ``kind`` (TRUE, BT, ELO) that is drawn."""
+    drawn = [demo.lines.curve(3 * model + kind) for model in range(len(NAMES))]
+    return [line for line in drawn if line is not None]
 
 
 def test_the_whole_run_is_shown_with_the_truth_and_intervals(demo):
     result = demo.result
-    assert len(visible_lines(demo.elo_lines)) == result.models == 6
-    assert np.allclose(demo.elo_lines[0].yData, result.elo[:, 0])
+    assert len(lines(demo, ELO)) == len(lines(demo, BT)) == len(lines(demo, TRUE)) == result.models == 6
+    assert np.allclose(lines(demo, ELO)[0][1], result.elo[:, 0])
+    assert np.allclose(lines(demo, BT)[2][1], result.bradley_terry[:, 2])
+    assert np.allclose(lines(demo, TRUE)[1][1], result.truth[1])
     assert np.allclose(demo.bt_points.data["y"], result.bradley_terry[-1])
     assert np.allclose(demo.true_points.data["y"], result.truth)
     assert demo.error_bars.isVisible()
@@ -41,7 +45,7 @@ def test_stepping_from_the_start_spells_out_the_elo_update(demo):
     a, b = NAMES[votes.first[battles - 1]], NAMES[votes.second[battles - 1]]
     assert f"{a} (" in text and f"vs {b} (" in text
     assert not demo.error_bars.isVisible()  # intervals belong to all the votes
-    assert len(demo.elo_lines[0].xData) == 2
+    assert len(lines(demo, ELO)[0][0]) == 2
 
 
 def test_the_update_in_the_text_is_the_update_in_the_data(demo):
@@ -64,9 +68,9 @@ def test_every_number_control_at_both_extremes(demo, name):
         demo.set_param(name, value)
         result = demo.result
         assert np.all(np.isfinite(result.elo)) and np.all(np.isfinite(result.bradley_terry))
-        assert len(visible_lines(demo.elo_lines)) == result.models
-        for line in visible_lines(demo.elo_lines) + visible_lines(demo.bt_lines):
-            assert np.all(np.isfinite(line.yData))
+        assert len(lines(demo, ELO)) == len(lines(demo, BT)) == result.models
+        for _x, y in lines(demo, ELO) + lines(demo, BT):
+            assert np.all(np.isfinite(y))
         assert demo.summary_label.text()
 
 
@@ -82,11 +86,8 @@ def test_hiding_the_intervals_and_shuffling(demo):
 
 def drawn(demo):
     """Everything the plots show, as plain values."""
-    models = demo.result.models
-    items = demo.elo_lines + demo.bt_lines + demo.true_lines
-    state = {"visible": [item.isVisible() for item in items]}
-    for group in ("elo_lines", "bt_lines", "true_lines"):
-        state[group] = [(line.xData.tolist(), line.yData.tolist()) for line in getattr(demo, group)[:models]]
+    state = {"lines": [None if line is None else (line[0].tolist(), line[1].tolist())
+                       for line in map(demo.lines.curve, range(3 * len(NAMES)))]}
     state["labels"] = [(x, y, name, ink.name()) for x, y, name, ink in demo.name_labels.texts]
     for points in ("bt_points", "elo_points", "true_points"):
         state[points] = (getattr(demo, points).data["x"].tolist(), getattr(demo, points).data["y"].tolist())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBo
 from explorer.core.content import load_content
 from explorer.qt import theme as themes
 from explorer.qt.demos import REGISTRY
+from explorer.qt.demos.plotting import CurveSet
 
 EVENTS = int(os.environ.get("FUZZ_EVENTS", "600"))
 SEED = int(os.environ.get("FUZZ_SEED", "7"))
@@ -83,9 +84,13 @@ def plots_are_finite(window):
     for view in window.findChildren(pg.GraphicsView):
         for item in view.scene().items():
             if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem)):  # a bare curve, or one a PlotDataItem holds
-                for data in (item.xData, item.yData):
-                    if data is not None and len(data) and not np.all(np.isfinite(data)):
-                        return False
+                arrays = [item.xData, item.yData]
+            elif isinstance(item, CurveSet):
+                arrays = [data for index in range(len(item.pens)) for data in item.curve(index) or ()]
+            else:
+                continue
+            if any(data is not None and len(data) and not np.all(np.isfinite(data)) for data in arrays):
+                return False
     return True
 
 

@@ -178,3 +178,40 @@ def test_plot_texts_sit_at_their_points_and_keep_their_size_when_the_view_zooms(
     assert texts.font().pointSizeF() == 24.0
     texts.set_texts([])
     assert texts.boundingRect().isEmpty()
+
+
+def test_a_curve_set_draws_each_curve_with_its_pen_and_keeps_dashes(qtbot):
+    """A solid curve is ink all along; a dashed one, dense in points, leaves gaps; a curve set to
+    None is not drawn; the item's rectangle holds the curves and follows them."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QColor
+
+    from explorer.qt.demos.plotting import CurveSet
+
+    figure, plot = bare_white_plot(qtbot)
+    plot.setRange(xRange=(0, 1), yRange=(0, 3), padding=0)
+    curves = CurveSet([pg.mkPen("k", width=3), pg.mkPen("k", width=3, style=Qt.PenStyle.DashLine),
+                       pg.mkPen("k", width=3)])
+    plot.addItem(curves)
+    xs = np.linspace(0, 1, 400)  # segments of about one pixel
+    curves.set_curves({0: (xs, np.full_like(xs, 1.0)), 1: (xs, np.full_like(xs, 2.0)), 2: (xs, np.full_like(xs, 0.5))})
+    curves.set_curves({2: None})
+    figure.resize(420, 300)
+
+    def ink(y: float) -> float:
+        image = figure.grab().toImage()
+        row = round(plot.vb.mapViewToDevice(QPointF(0.5, y)).y())
+        dark = [QColor(image.pixel(x, row)).lightness() < 128 for x in range(40, image.width() - 40)]
+        return sum(dark) / len(dark)
+
+    assert ink(1.0) == 1.0  # solid
+    assert 0.3 < ink(2.0) < 0.9  # dashes and gaps
+    assert ink(0.5) == 0.0  # taken away
+    assert curves.curve(2) is None and np.array_equal(curves.curve(0)[1], np.full_like(xs, 1.0))
+    rect = curves.boundingRect()
+    assert rect.contains(QPointF(0.5, 1.0)) and rect.contains(QPointF(0.5, 2.0)) and rect.bottom() < 2.2
+    assert curves.dataBounds(1) == (1.0, 2.0)
+    with pytest.raises(ValueError):
+        curves.set_curves({0: (xs, np.full_like(xs, np.nan))})

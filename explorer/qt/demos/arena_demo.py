@@ -21,35 +21,13 @@ from explorer.core.i18n import tr
 from explorer.core.sims import arena
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import PlotTexts, add_plot, keep_pattern, legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import CurveSet, PlotTexts, add_plot, legend_brush, steady_top, style_plot
 
 CHECKPOINTS_PER_SECOND = 20.0
 NAMES = "ABCDEFGHIJ"
 LEGEND_COLUMNS = 2.2  # model columns' worth of room for the final plot's legend
 RATING_STEP = 50.0  # rating axes are set in whole steps of this, so they rarely move
-
-
-class Curve(pg.PlotCurveItem):
-    """A curve that finds the extent of its data once, when the data is set.
-
-    pyqtgraph's own bounds guard against NaNs and are thrown away whenever the view moves, so
-    every change of data or range paid for them again on each of up to thirty curves. The data
-    here is finite (``setData`` is told so with ``skipFiniteCheck``) and the pens are cosmetic,
-    for which pyqtgraph's bounds are just these minima and maxima.
-    """
-
-    _extent: tuple | None = None
-
-    def setData(self, *args, **kwargs) -> None:
-        super().setData(*args, **kwargs)
-        x, y = self.xData, self.yData
-        self._extent = None if x is None or len(x) == 0 else (
-            (float(x.min()), float(x.max())), (float(y.min()), float(y.max())))
-
-    def dataBounds(self, ax, frac=1.0, orthoRange=None):
-        if self._extent is None or frac < 1.0 or orthoRange is not None:
-            return super().dataBounds(ax, frac, orthoRange)
-        return self._extent[ax]
+TRUE, BT, ELO = range(3)  # a model's three lines, in drawing order
 
 
 class ArenaDemo(DemoWidget):
@@ -74,17 +52,16 @@ class ArenaDemo(DemoWidget):
             plot.disableAutoRange()
         layout.addWidget(self.plots, 1)
         width = self.theme.line_width
-        self.elo_lines, self.bt_lines, self.true_lines = [], [], []
-        self.name_colours: list[QColor] = []
+        self.name_colours = [QColor(self.theme.colour(index)) for index in range(int(arena.PARAMS[0].max))]
+        # Per model, in drawing order: its true strength (dashed), its Bradley–Terry history
+        # (dotted) and its Elo history (solid); curve 3·model + TRUE, BT or ELO.
+        self.lines = CurveSet([pen for colour in self.name_colours for pen in (
+            pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
+            pg.mkPen(colour, width=max(1.0, width - 1), style=Qt.PenStyle.DotLine),
+            pg.mkPen(colour, width=width))])
+        self.history_plot.addItem(self.lines)
         self.name_labels = PlotTexts(anchor=(0.0, 0.5))  # each model's name at the end of its line
         self.history_plot.addItem(self.name_labels)
-        for index in range(int(arena.PARAMS[0].max)):
-            colour = self.theme.colour(index)
-            self.name_colours.append(QColor(colour))
-            self.true_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))))
-            self.bt_lines.append(keep_pattern(self._curve(pg.mkPen(colour, width=max(1.0, width - 1),
-                                                                         style=Qt.PenStyle.DotLine))))
-            self.elo_lines.append(self._curve(pg.mkPen(colour, width=width)))
         self.history_legend = self.history_plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                                           brush=legend_brush(self.theme))
         muted = self.theme.muted
@@ -110,14 +87,6 @@ class ArenaDemo(DemoWidget):
         # means "unchanged"; the simulation caches its pieces): a control that leaves a piece
         # alone (K leaves the Bradley–Terry fit) does not make its items set up and repaint again.
         self._drawn: dict[str, tuple] = {}
-
-    def _curve(self, pen) -> Curve:
-        """A bare curve on the history plot: a PlotDataItem would wrap the same curve, with
-        nothing this plot uses (symbols, downsampling, log modes) but several times the cost of
-        each setData, and there are up to thirty curves to set on a change."""
-        curve = Curve(pen=pen)
-        self.history_plot.addItem(curve)
-        return curve
 
     def build_extra_controls(self, layout: QVBoxLayout) -> None:
         layout.addLayout(self.playback.row)
@@ -151,14 +120,12 @@ class ArenaDemo(DemoWidget):
         self.result = result = arena.simulate(self.params)
         models = result.models
         if models != self._models_shown:
-            shown = self._models_shown or len(self.elo_lines)
-            for index in range(min(models, shown), max(models, shown)):  # only those that change
-                for item in (self.elo_lines[index], self.bt_lines[index], self.true_lines[index]):
-                    item.setVisible(index < models)
+            self.lines.set_curves({3 * model + line: None for model in range(models, len(self.name_colours))
+                                   for line in (TRUE, BT, ELO)})
         battles = int(result.steps[-1])
         if self._changed("truth", result.truth, battles):
-            for index in range(models):
-                self.true_lines[index].setData([0, battles], [result.truth[index]] * 2, skipFiniteCheck=True)
+            self.lines.set_curves({3 * model + TRUE: (np.array([0.0, battles]), np.full(2, result.truth[model]))
+                                   for model in range(models)})
         self._set_ranges(result)
         if models != self._models_shown:
             self._models_shown = models
@@ -218,16 +185,14 @@ class ArenaDemo(DemoWidget):
         steps = result.steps[: index + 1]
         models = result.models
         battles = int(result.steps[-1])
-        # The simulation's values are finite (its tests check that), so pyqtgraph need not look.
         if self._changed("elo", result.elo, index):
-            for model in range(models):
-                self.elo_lines[model].setData(steps, result.elo[: index + 1, model], skipFiniteCheck=True)
+            self.lines.set_curves({3 * model + ELO: (steps, result.elo[: index + 1, model]) for model in range(models)})
             self.name_labels.set_texts([(steps[-1] + battles * 0.01, float(result.elo[index, model]), NAMES[model],
                                          self.name_colours[model]) for model in range(models)])
             self.elo_points.setData(np.arange(models, dtype=float), result.elo[index])
         if self._changed("bt", result.bradley_terry, index):
-            for model in range(models):
-                self.bt_lines[model].setData(steps, result.bradley_terry[: index + 1, model], skipFiniteCheck=True)
+            self.lines.set_curves({3 * model + BT: (steps, result.bradley_terry[: index + 1, model])
+                                   for model in range(models)})
             self.bt_points.setData(np.arange(models, dtype=float), result.bradley_terry[index])
         self.now_line.setValue(int(steps[-1]))
         if self._changed("true_points", result.truth):

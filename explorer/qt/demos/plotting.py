@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
+from explorer.qt.curve_painting import device_points, draw_line
 from explorer.qt.scaled_label import ScaledLabel
 
 
@@ -131,6 +133,103 @@ class GridLines(pg.GraphicsObject):
                     painter.drawLines([QLineF(x, rect.top(), x, rect.bottom()) for x in inside])
                 else:
                     painter.drawLines([QLineF(rect.left(), y, rect.right(), y) for y in inside])
+
+
+class CurveSet(pg.GraphicsObject):
+    """Many curves of one plot, each with its own pen, as one item.
+
+    A pyqtgraph curve is an item of its own: every change of its data signals, invalidates and
+    works out its bounds, and every frame asks it for them again before it paints. Here the
+    curves share one item, one bounding rectangle and one paint. They are drawn in the order of
+    their pens, in device pixels (see :mod:`explorer.qt.curve_painting`), a solid pen as separate
+    segments (thick antialiased polylines are several times slower) and a dashed or dotted one as
+    one polyline (segments would each start its pattern again and come out solid). The data
+    must be finite: :meth:`set_curves` refuses it otherwise.
+    """
+
+    def __init__(self, pens):
+        super().__init__()
+        self.pens = [pg.mkPen(pen) for pen in pens]
+        self._solid = [pen.style() == Qt.PenStyle.SolidLine for pen in self.pens]
+        self._data: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(self.pens)
+        self._extents: list[tuple[float, float, float, float] | None] = [None] * len(self.pens)
+        self._buffers: list = [None] * len(self.pens)  # each curve's segments, reused
+        self._antialias = bool(pg.getConfigOption("antialias"))
+        self._padding = max((pen.widthF() for pen in self.pens), default=1.0) / 2 + 1  # pixels
+        self._rect: QRectF | None = None
+
+    def curve(self, index: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The (x, y) of curve ``index``, None when it is not drawn."""
+        return self._data[index]
+
+    def set_curves(self, changes) -> None:
+        """``changes`` maps a curve's index to its new (x, y), or to None to stop drawing it."""
+        changes = dict(changes)
+        if not changes:
+            return
+        for index, data in changes.items():
+            if data is None or len(data[0]) == 0:
+                self._data[index] = self._extents[index] = None
+                continue
+            x, y = np.asarray(data[0], dtype=float), np.asarray(data[1], dtype=float)
+            if x.shape != y.shape or not (np.isfinite(x).all() and np.isfinite(y).all()):
+                raise ValueError("a curve needs as many finite x as y values")
+            self._data[index] = (x, y)
+            self._extents[index] = (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
+        self.prepareGeometryChange()
+        self._rect = None
+        self.update()
+
+    def _extent(self) -> tuple[float, float, float, float] | None:
+        extents = [extent for extent in self._extents if extent is not None]
+        if not extents:
+            return None
+        return (min(e[0] for e in extents), max(e[1] for e in extents),
+                min(e[2] for e in extents), max(e[3] for e in extents))
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):
+        """The data's extent along ``axis`` (0: x, 1: y), for a view that ranges itself on it."""
+        extent = self._extent()
+        if extent is None:
+            return None, None
+        return extent[:2] if axis == 0 else extent[2:]
+
+    def pixelPadding(self) -> float:
+        return self._padding
+
+    def viewTransformChanged(self) -> None:
+        """pyqtgraph calls this when the view's range or size changes: the pens' margin in the
+        plot's units changes with it."""
+        self._rect = None
+        self.prepareGeometryChange()
+
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            extent = self._extent()
+            if extent is None:
+                self._rect = QRectF()
+            else:
+                left, right, bottom, top = extent
+                reach_x = (self.pixelWidth() or 0.0) * self._padding
+                reach_y = (self.pixelHeight() or 0.0) * self._padding
+                self._rect = QRectF(left - reach_x, bottom - reach_y,
+                                    right - left + 2 * reach_x, top - bottom + 2 * reach_y)
+        return QRectF(self._rect)
+
+    def paint(self, painter: QPainter, *_args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+        for index, (pen, solid, data) in enumerate(zip(self.pens, self._solid, self._data)):
+            if data is None:
+                continue
+            painter.setPen(pen)
+            points = device_points(painter, *data)
+            if points is None:  # far outside the view: in data coordinates, which Qt clips
+                draw_line(painter, *data, solid)
+                continue
+            painter.save()
+            painter.resetTransform()
+            self._buffers[index] = draw_line(painter, *points, solid, self._buffers[index])
+            painter.restore()
 
 
 class PlotTexts(pg.GraphicsObject):
