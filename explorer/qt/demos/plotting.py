@@ -76,6 +76,7 @@ class GridLines(pg.GraphicsObject):
         self.vertical = self.horizontal = True
         self._rect: QRectF | None = None
         self._ticks: dict[str, tuple] = {}  # axis side → (what the ticks depend on, tick levels)
+        self._drawn: tuple | None = None  # (what the lines depend on, the lines): see _lines
         self.setZValue(-1e9)
         plot.vb.addItem(self, ignoreBounds=True)
 
@@ -107,32 +108,46 @@ class GridLines(pg.GraphicsObject):
             known = self._ticks[side] = (key, levels)
         return known[1]
 
-    def paint(self, painter: QPainter, *_args) -> None:
-        view = self.getViewBox()
-        if view is None:
-            return
+    def _lines(self, view) -> list[tuple[QPen, list[QLineF]]]:
+        """The grid as (pen, lines) pairs, worked out again only when the view's range or size,
+        the ticks, the axes' colour or the lines shown change: the grid is painted again with
+        every change of the data in front of it."""
         rect = view.viewRect()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        sides = []
         for side, shown, pixels in (("bottom", self.vertical, view.width()), ("left", self.horizontal, view.height())):
-            if not shown or pixels <= 0:
-                continue
+            if shown and pixels > 0:
+                sides.append((side, pixels, self._levels(side, pixels), self.plot.getAxis(side).pen().color().rgba()))
+        key = (rect.getRect(), [(side, self._ticks[side][0], ink) for side, _pixels, _levels, ink in sides])
+        if self._drawn is not None and self._drawn[0] == key:
+            return self._drawn[1]
+        drawing = []
+        for side, pixels, levels, ink in sides:
             low, high = (rect.left(), rect.right()) if side == "bottom" else (rect.top(), rect.bottom())
-            ink = self.plot.getAxis(side).pen().color()
-            for level, values in enumerate(self._levels(side, pixels)):
+            for level, values in enumerate(levels):
                 inside = [value for value in values if low <= value <= high]
                 if not inside:
                     continue
                 # pyqtgraph's own fading: finer levels fainter, and crowded ticks fainter still.
                 fade = min(1.0, max(0.0, 0.05 * pixels / (len(values) + 1)))
-                colour = QColor(ink)
-                colour.setAlphaF(ink.alphaF() * GRID_ALPHA / (level + 1) * fade)
+                colour = QColor.fromRgba(ink)
+                colour.setAlphaF(colour.alphaF() * GRID_ALPHA / (level + 1) * fade)
                 pen = QPen(colour, 1)
                 pen.setCosmetic(True)
-                painter.setPen(pen)
                 if side == "bottom":
-                    painter.drawLines([QLineF(x, rect.top(), x, rect.bottom()) for x in inside])
+                    drawing.append((pen, [QLineF(x, rect.top(), x, rect.bottom()) for x in inside]))
                 else:
-                    painter.drawLines([QLineF(rect.left(), y, rect.right(), y) for y in inside])
+                    drawing.append((pen, [QLineF(rect.left(), y, rect.right(), y) for y in inside]))
+        self._drawn = (key, drawing)
+        return drawing
+
+    def paint(self, painter: QPainter, *_args) -> None:
+        view = self.getViewBox()
+        if view is None:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for pen, lines in self._lines(view):
+            painter.setPen(pen)
+            painter.drawLines(lines)
 
 
 class CurveSet(pg.GraphicsObject):
