@@ -150,7 +150,39 @@ class GridLines(pg.GraphicsObject):
             painter.drawLines(lines)
 
 
-class CurveSet(pg.GraphicsObject):
+class _MarginedItem(pg.GraphicsObject):
+    """An item whose rectangle is its data's extent (in the plot's units) widened by a margin in
+    pixels, worked out once per change of the data or of the view. Subclasses say what the
+    extent is (``_data_extent``) and how far they reach beyond it (``_margin``), and set
+    ``_rect`` to None (and call ``prepareGeometryChange``) when their data changes."""
+
+    _rect: QRectF | None = None
+
+    def _data_extent(self) -> QRectF | None:
+        raise NotImplementedError
+
+    def _margin(self) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def viewTransformChanged(self) -> None:
+        """pyqtgraph calls this when the view's range or size changes: the margin in the plot's
+        units changes with it."""
+        self._rect = None
+        self.prepareGeometryChange()
+
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            extent = self._data_extent()
+            if extent is None:
+                self._rect = QRectF()
+            else:
+                across, up = self._margin()
+                reach_x, reach_y = (self.pixelWidth() or 0.0) * across, (self.pixelHeight() or 0.0) * up
+                self._rect = extent.adjusted(-reach_x, -reach_y, reach_x, reach_y)
+        return QRectF(self._rect)
+
+
+class CurveSet(_MarginedItem):
     """Many curves of one plot, each with its own pen, as one item.
 
     A pyqtgraph curve is an item of its own: every change of its data signals, invalidates and
@@ -171,7 +203,6 @@ class CurveSet(pg.GraphicsObject):
         self._buffers: list = [None] * len(self.pens)  # each curve's segments, reused
         self._antialias = bool(pg.getConfigOption("antialias"))
         self._padding = max((pen.widthF() for pen in self.pens), default=1.0) / 2 + 1  # pixels
-        self._rect: QRectF | None = None
 
     def curve(self, index: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The (x, y) of curve ``index``, None when it is not drawn."""
@@ -212,24 +243,15 @@ class CurveSet(pg.GraphicsObject):
     def pixelPadding(self) -> float:
         return self._padding
 
-    def viewTransformChanged(self) -> None:
-        """pyqtgraph calls this when the view's range or size changes: the pens' margin in the
-        plot's units changes with it."""
-        self._rect = None
-        self.prepareGeometryChange()
+    def _data_extent(self) -> QRectF | None:
+        extent = self._extent()
+        if extent is None:
+            return None
+        left, right, bottom, top = extent
+        return QRectF(left, bottom, right - left, top - bottom)
 
-    def boundingRect(self) -> QRectF:
-        if self._rect is None:
-            extent = self._extent()
-            if extent is None:
-                self._rect = QRectF()
-            else:
-                left, right, bottom, top = extent
-                reach_x = (self.pixelWidth() or 0.0) * self._padding
-                reach_y = (self.pixelHeight() or 0.0) * self._padding
-                self._rect = QRectF(left - reach_x, bottom - reach_y,
-                                    right - left + 2 * reach_x, top - bottom + 2 * reach_y)
-        return QRectF(self._rect)
+    def _margin(self) -> tuple[float, float]:
+        return self._padding, self._padding
 
     def paint(self, painter: QPainter, *_args) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
@@ -247,7 +269,7 @@ class CurveSet(pg.GraphicsObject):
             painter.restore()
 
 
-class PlotTexts(pg.GraphicsObject):
+class PlotTexts(_MarginedItem):
     """Short texts at points of a plot, each in its own colour, drawn as one item.
 
     pyqtgraph's TextItem is a whole text document per label: it works out its own transform
@@ -264,7 +286,6 @@ class PlotTexts(pg.GraphicsObject):
         self._widths: list[float] = []
         self._font = QFont()
         self._extent = QRectF()
-        self._rect: QRectF | None = None
 
     def font(self) -> QFont:
         return QFont(self._font)
@@ -290,22 +311,12 @@ class PlotTexts(pg.GraphicsObject):
         self._rect = None
         self.update()
 
-    def viewTransformChanged(self) -> None:
-        """pyqtgraph calls this when the view's range or size changes: the texts' margin in the
-        plot's units changes with it."""
-        self._rect = None
-        self.prepareGeometryChange()
+    def _data_extent(self) -> QRectF | None:
+        return QRectF(self._extent) if self.texts else None
 
-    def boundingRect(self) -> QRectF:
-        if self._rect is None:
-            if not self.texts:
-                self._rect = QRectF()
-            else:  # the points, and around them as far as a text reaches, in the plot's units
-                across, up = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
-                reach_x = max(self._widths) * across
-                reach_y = QFontMetricsF(self._font).height() * up
-                self._rect = self._extent.adjusted(-reach_x, -reach_y, reach_x, reach_y)
-        return QRectF(self._rect)
+    def _margin(self) -> tuple[float, float]:
+        """As far as a text reaches from its point, in pixels."""
+        return max(self._widths), QFontMetricsF(self._font).height()
 
     def paint(self, painter: QPainter, *_args) -> None:
         if not self.texts:
