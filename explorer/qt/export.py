@@ -9,12 +9,13 @@ QPdfWriter, with the formulas and the demo picture handed over as resources.
 from __future__ import annotations
 
 import base64
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRectF, QSize, Qt, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPicture, QTextDocument
 from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from explorer.core import formulas, handout
 from explorer.core.topics import Topic, TopicTree
@@ -52,6 +53,33 @@ def _draw(figure: QWidget, painter: QPainter) -> None:
         figure.render(painter, QPoint())
 
 
+@contextmanager
+def _as_shapes(figure: QWidget):
+    """While an SVG is drawn: items of the figure's plots that keep a picture of themselves for
+    the screen (the axes: see ``plotting.style_plot``) draw themselves anew, and pyqtgraph's
+    scatter plots are told they are being exported (as its own exporters do). Otherwise the SVG
+    would hold the axes' text and the markers as copies of screen pixels."""
+    views = ([figure] if isinstance(figure, QGraphicsView) else []) + figure.findChildren(QGraphicsView)
+    items = [item for view in views if view.scene() is not None for item in view.scene().items()]
+    exported = []
+    if items:
+        import pyqtgraph as pg  # loaded already: the plots are pyqtgraph's
+
+        exported = [item for item in items if isinstance(item, pg.ScatterPlotItem)]
+    cached = [(item, item.cacheMode()) for item in items if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    for item in exported:
+        item.setExportMode(True, {"antialias": True})
+    try:
+        yield
+    finally:
+        for item in exported:
+            item.setExportMode(False)
+        for item, mode in cached:
+            item.setCacheMode(mode)
+
+
 def save_figure(figure: QWidget, path: Path, kind: str) -> None:
     """Save as ``png`` (2×) or ``svg``; raises OSError if the file cannot be written."""
     path = _writable(path)
@@ -60,10 +88,14 @@ def save_figure(figure: QWidget, path: Path, kind: str) -> None:
         generator.setFileName(str(path))
         generator.setSize(figure.size())
         generator.setViewBox(figure.rect())
+        # At a recorded picture's resolution: pyqtgraph's axes replay pictures (QPicture), which Qt
+        # scales by the ratio of the two resolutions (an SVG's own is 72 dpi, a picture's 96).
+        generator.setResolution(QPicture().logicalDpiX())
         generator.setTitle(figure.accessibleName() or "Concept Explorer")
         painter = QPainter(generator)
         try:
-            _draw(figure, painter)
+            with _as_shapes(figure):
+                _draw(figure, painter)
         finally:
             painter.end()
         if not path.is_file() or path.stat().st_size == 0:

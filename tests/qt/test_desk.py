@@ -72,6 +72,28 @@ def test_export_the_plot(tmp_path, window, kind):
         assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
+def test_an_svg_holds_the_plot_as_shapes_and_text_at_its_size(tmp_path, window):
+    """Axes that keep a picture of themselves for the screen, and pyqtgraph's markers, are drawn
+    as shapes and text in an SVG (not as copies of screen pixels), in the right places: the
+    axes' recorded pictures are played back at their own resolution. The screen's caches are
+    back afterwards."""
+    import re
+
+    from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QGraphicsItem
+
+    path = tmp_path / "plot.svg"
+    assert window.save_plot(path, "svg")
+    text = path.read_text(encoding="utf-8")
+    figure = window.demo_panel.demo.figure()
+    assert "<image" not in text
+    assert len(re.findall(r"<text", text)) >= 10  # tick labels, titles
+    assert QSvgRenderer(str(path)).viewBox() == figure.rect()
+    cached = [item for item in figure.scene().items()
+              if item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache]
+    assert len(cached) >= 2  # the axes, cached again for the screen
+
+
 def test_handout_pdf_and_html(tmp_path, window, state):
     pdf = tmp_path / "lr.pdf"
     assert window.save_handout(pdf)
