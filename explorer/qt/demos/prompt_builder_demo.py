@@ -98,7 +98,10 @@ class PromptBuilderDemo(DemoWidget):
         column.addWidget(self.legend)
         self.output_row = row = QHBoxLayout()
         row.setSpacing(6)
-        row.addWidget(self.view, 3)
+        # Half each, whether the checklist is one list or three columns of marks: switching
+        # "compare" then leaves the prompt where it is (a narrower view laid the whole prompt out
+        # again, 4–8 ms, and the student saw it jump).
+        row.addWidget(self.view, 1)
         self.checklist_label = QLabel(objectName="checklist")
         self.checklist_label.setTextFormat(Qt.TextFormat.RichText)
         self.checklist_label.setWordWrap(True)
@@ -107,7 +110,7 @@ class PromptBuilderDemo(DemoWidget):
         self.checklist_scroll.setWidgetResizable(True)
         self.checklist_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.checklist_scroll.setWidget(self.checklist_label)
-        row.addWidget(self.checklist_scroll, 2)
+        row.addWidget(self.checklist_scroll, 1)
         column.addLayout(row, 1)
         self.splitter.addWidget(output)
         self.splitter.setStretchFactor(0, 4)
@@ -233,11 +236,7 @@ class PromptBuilderDemo(DemoWidget):
             self.view.scrollToAnchor(f"part-{scroll_to}")
         else:
             bar.setValue(kept)
-        compare = params["compare"] == "on"
-        # Three columns of marks need more room than one list.
-        self.output_row.setStretch(0, 1 if compare else 3)
-        self.output_row.setStretch(1, 1 if compare else 2)
-        if compare:
+        if params["compare"] == "on":
             self.checklist_label.setText(self._compare_html(fields, delimiter, shots))
         else:
             self.checklist_label.setText(self._checklist_html(prompt))
