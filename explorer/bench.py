@@ -243,6 +243,7 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
         demo.show()
         app.processEvents()
         samples = []
+        reference_before = host_reference_ms()
         for spec in entry.params:
             if spec.name == "seed":
                 continue
@@ -252,7 +253,8 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0) ->
                 app.processEvents()  # delivers the update request: what changed is painted
                 samples.append((time.perf_counter() - start) * 1000)
             demo.set_param(spec.name, spec.default)
-        result = {"param_to_paint_ms": percentiles(samples)}
+        result = {"param_to_paint_ms": percentiles(samples),
+                  "host_reference_ms": [reference_before, host_reference_ms()]}
         field = getattr(demo, "typing_field", None)
         if field is not None:
             result["typing_to_paint_ms"] = _typing(app, field)
@@ -272,6 +274,23 @@ def _delete_discarded(app) -> None:
     from PySide6.QtCore import QEvent
 
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def host_reference_ms(repeats: int = 5) -> float:
+    """Milliseconds for a fixed piece of work like the simulations' own (float arithmetic in a
+    Python loop), median of ``repeats``: the same from run to run on one machine unless something
+    else has its processors. Taken before and after each demo's control changes, it says whether
+    a slow sweep met a slow machine."""
+    import math
+
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        value, tanh = 0.0, math.tanh
+        for step in range(20000):
+            value -= 0.01 * (tanh(0.5 * value + 1e-4 * step) - 0.25)
+        samples.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(samples), 2)
 
 
 def _dispose(app, widget) -> None:

@@ -34,6 +34,7 @@ def test_every_demo_reports_its_repaint_time(qapp):
     assert set(results) == set(REGISTRY)
     for demo_id, result in results.items():
         assert result["param_to_paint_ms"]["n"] > 0, demo_id
+        assert len(result["host_reference_ms"]) == 2 and min(result["host_reference_ms"]) > 0, demo_id
         if "animation_fps" in result:
             assert result["animation_fps"] > 0 and 0 <= result["frames_over_17ms"] <= 1
     for animated in ("batch-size", "epochs"):
