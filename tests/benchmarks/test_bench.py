@@ -23,6 +23,15 @@ def test_topic_switch_covers_every_topic_in_both_languages(qapp):
     assert result["rss_mb"]["start"] > 0 and result["rss_mb"]["after_every_topic"] > 0
 
 
+def test_a_later_sweep_meets_new_values():
+    from explorer.core.sims import arena
+
+    battles = next(spec for spec in arena.PARAMS if spec.name == "battles")
+    first, second = bench._sweep(battles, 12), bench._sweep(battles, 12, 1 / 3)
+    assert first[0] == battles.min and first[-1] == battles.max and len(first) == 12
+    assert not set(first) & set(second) and max(second) < battles.max and len(second) == 11
+
+
 def test_percentiles():
     assert bench.percentiles([float(n) for n in range(1, 101)]) == {"p50": 50.5, "p95": 95.0, "n": 100}
 
@@ -30,7 +39,7 @@ def test_percentiles():
 def test_every_demo_reports_its_repaint_time(qapp):
     from explorer.qt.demos import REGISTRY
 
-    results = bench.demo_timings(changes_per_param=2, animation_seconds=0.3)
+    results = bench.demo_timings(changes_per_param=2, animation_seconds=0.3, sweeps=2)
     assert set(results) == set(REGISTRY)
     for demo_id, result in results.items():
         assert result["param_to_paint_ms"]["n"] > 0, demo_id
