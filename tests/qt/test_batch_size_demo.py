@@ -108,6 +108,23 @@ def test_divergence_is_named_and_never_drawn_as_nan(demo):
             assert np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))
 
 
+def test_going_from_epochs_to_a_log_axis_at_the_start_leaves_no_nan_behind(demo):
+    """At the start the epochs axis shows each curve's point at epoch 0; a log axis has no place
+    for it, and a curve switched with it still in hand kept a NaN in its (hidden) drawing
+    (found by a 4000-event fuzz run)."""
+    import pyqtgraph as pg
+
+    for axis in ("time", "steps"):
+        demo.playback.reset()
+        demo.set_param("xaxis", "epochs")
+        assert shown_points(demo, 8) == 1  # epoch 0
+        demo.set_param("xaxis", axis)
+        curves = [item for item in demo.plots.scene().items() if isinstance(item, pg.PlotCurveItem)]
+        for curve in curves:
+            for data in (curve.xData, curve.yData):
+                assert data is None or np.all(np.isfinite(data)), axis
+
+
 def test_noise_plot_highlights_the_chosen_batch(demo):
     demo.set_param("noise_batch", "128")
     xs, ys = demo.chosen_marker.xData, demo.chosen_marker.yData

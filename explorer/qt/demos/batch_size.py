@@ -67,12 +67,17 @@ class CurveView:
         else:
             self.marker.setData([], [])
 
+    def clear(self) -> None:
+        """Show nothing until the next :meth:`reveal`."""
+        self.curve.setData([], [])
+        self.marker.setData([], [])
+        self.shown = -1
+
     def hide(self) -> None:
         if self.key is None and not self.curve.isVisible():
             return
         self.load(None, np.zeros(0), np.zeros(0), np.zeros(0), False)
-        self.curve.setData([], [])
-        self.marker.setData([], [])
+        self.clear()
         self.curve.hide()
 
     def show(self) -> None:
@@ -199,6 +204,10 @@ class BatchSizeDemo(DemoWidget):
             view.show()
         if mode != self._x_mode:
             self._x_mode = mode
+            # What the curves show now belongs to the old axis (epoch 0 has no place on a log
+            # one, where it would become NaN): empty them first; _show fills them again.
+            for view in self.curves.values():
+                view.clear()
             set_log_mode(self.loss_plot, log_x, True)
             self._label_x_axis()
         x_range = self._log_x_range(mode) if log_x else (0, int(self.params["epochs"]))
