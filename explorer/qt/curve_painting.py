@@ -12,6 +12,12 @@ change cost. The lines drawn are the same; only where the arithmetic happens mov
 no steps) with cosmetic pens, in a view that only scales and shifts, whose points land within
 ``DEVICE_LIMIT`` pixels. Anything else (a NaN in the data, a view zoomed far in) is left to
 pyqtgraph's own painting, which clips and skips as it always did.
+
+Either way a dashed or dotted pen draws its curve as one polyline. Curves are otherwise drawn as
+separate segments (``segmentedLineMode``: thick antialiased polylines are many times slower),
+and each segment starts the pen's pattern anew: a curve of short segments came out solid,
+unlike its legend entry. Patterned curves are few and thin, and the polyline costs them a
+fraction of a millisecond.
 """
 
 from __future__ import annotations
@@ -84,10 +90,19 @@ def _paint(curve: pg.PlotCurveItem, painter: QPainter, option, widget) -> None:
     painter.restore()
 
 
+def _segmented(curve: pg.PlotCurveItem, pen) -> bool:
+    """Whether ``curve`` draws with ``pen`` as separate segments: as pyqtgraph decides, but never
+    for a dashed or dotted pen."""
+    return pen.style() == Qt.PenStyle.SolidLine and _ORIGINAL_SEGMENTED(curve, pen)
+
+
 _ORIGINAL_PAINT = pg.PlotCurveItem.paint
+_ORIGINAL_SEGMENTED = pg.PlotCurveItem._shouldUseDrawLineSegments
 
 
 def install() -> None:
-    """Make every pyqtgraph curve paint in device pixels where it can (once per process)."""
+    """Make every pyqtgraph curve paint in device pixels where it can, and keep the patterns of
+    dashed and dotted pens (once per process)."""
     if pg.PlotCurveItem.paint is _ORIGINAL_PAINT:
         pg.PlotCurveItem.paint = pg.debug.warnOnException(_paint)  # as pyqtgraph guards its own
+        pg.PlotCurveItem._shouldUseDrawLineSegments = _segmented

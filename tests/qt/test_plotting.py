@@ -110,30 +110,39 @@ def bare_white_plot(qtbot):
     return figure, plot
 
 
-def test_a_dense_dashed_curve_shows_its_dashes(qtbot):
-    """Many short segments (a smooth curve): drawn as one polyline, the dashes leave gaps.
-    (Drawn segment by segment, as pyqtgraph 0.14 on Qt 6.11 does by default here, the same row
-    of pixels is all ink.)"""
+@pytest.mark.parametrize("far", [False, True])
+def test_a_dense_dashed_curve_shows_its_dashes(qtbot, monkeypatch, far):
+    """Many short segments (a smooth curve): drawn as one polyline, the dashes leave gaps, even
+    with segments asked for, and also when a point far outside the view leaves the painting to
+    pyqtgraph. (Drawn segment by segment, as pyqtgraph 0.14 on Qt 6.11 does by default here, the
+    same row of pixels is all ink.)"""
     import numpy as np
     import pyqtgraph as pg
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor
 
-    from explorer.qt.demos.plotting import keep_pattern
+    from explorer.qt import curve_painting
 
+    curve_painting.install()
+    left_to_pyqtgraph = []
+    original = curve_painting._ORIGINAL_PAINT
+    monkeypatch.setattr(curve_painting, "_ORIGINAL_PAINT",
+                        lambda *args: left_to_pyqtgraph.append(True) or original(*args))
     figure, plot = bare_white_plot(qtbot)
     plot.setXRange(0, 1, padding=0)
     plot.setYRange(-1, 1, padding=0)
     xs = np.linspace(0, 1, 400)  # segments of about one pixel
-    curve = plot.plot(xs, np.zeros_like(xs), pen=pg.mkPen("k", width=3, style=Qt.PenStyle.DashLine))
+    ys = np.zeros_like(xs)
+    if far:
+        xs, ys = np.append(xs, 1e9), np.append(ys, 0.0)
+    curve = plot.plot(xs, ys, pen=pg.mkPen("k", width=3, style=Qt.PenStyle.DashLine))
     curve.curve.setSegmentedLineMode("on")
-    assert keep_pattern(curve) is curve
-    assert curve.curve.opts["segmentedLineMode"] == "off"
     figure.resize(420, 200)
     image = figure.grab().toImage()
     middle = image.height() // 2
     ink = [QColor(image.pixel(x, middle)).lightness() < 128 for x in range(40, image.width() - 40)]
     assert 0.3 < sum(ink) / len(ink) < 0.9  # ink and gaps
+    assert bool(left_to_pyqtgraph) == far  # which painting drew it
 
 
 def test_plot_texts_sit_at_their_points_and_keep_their_size_when_the_view_zooms(qtbot):

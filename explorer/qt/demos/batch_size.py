@@ -18,7 +18,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, keep_pattern, legend_brush, set_log_mode, status_label, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, set_log_mode, status_label, style_plot
 from explorer.qt.theme import Theme
 
 GAP_RANGE = (1e-5, 1000.0)  # fixed y range; the top three decades keep the legend clear
@@ -130,8 +130,7 @@ class BatchSizeDemo(DemoWidget):
         width = self.theme.line_width
         set_log_mode(self.noise_plot, True, True)
         self.noise_legend = self.noise_plot.addLegend(offset=(4, -4), labelTextSize="7pt", verSpacing=-8)
-        self.plain_line = keep_pattern(self.noise_plot.plot(pen=pg.mkPen(self.theme.muted, width=width,
-                                                                           style=Qt.PenStyle.DashLine)))
+        self.plain_line = self.noise_plot.plot(pen=pg.mkPen(self.theme.muted, width=width, style=Qt.PenStyle.DashLine))
         self.expected_line = self.noise_plot.plot(pen=pg.mkPen(self.theme.colour(0), width=width))
         self.measured_points = self.noise_plot.plot(pen=None, symbol="o", symbolSize=7,
                                                     symbolBrush=self.theme.colour(1), symbolPen=None)

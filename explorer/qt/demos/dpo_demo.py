@@ -22,7 +22,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import dpo
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, keep_pattern, legend_brush, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 RUN_SECONDS = 8.0  # a run plays in about this long at 1×
@@ -78,8 +78,7 @@ class DpoDemo(DemoWidget):
         self.loss_legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                           brush=legend_brush(theme))
         self.loss_curve = plot.plot(pen=pg.mkPen(theme.colour(LOSS), width=width))
-        self.weight_curve = keep_pattern(plot.plot(pen=pg.mkPen(theme.colour(WEIGHT), width=width,
-                                                             style=Qt.PenStyle.DashLine)))
+        self.weight_curve = plot.plot(pen=pg.mkPen(theme.colour(WEIGHT), width=width, style=Qt.PenStyle.DashLine))
         self.zero_line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(theme.muted, width=1, style=Qt.PenStyle.DotLine))
         plot.addItem(self.zero_line)
         self.loss_point = pg.ScatterPlotItem(size=11 * scale, pen=pg.mkPen(theme.foreground, width=1.5),
@@ -96,7 +95,7 @@ class DpoDemo(DemoWidget):
                                               brush=legend_brush(theme), colCount=2)
         self.reward_w_curve = plot.plot(pen=pg.mkPen(theme.colour(PREFERRED), width=width))
         self.reward_l_curve = plot.plot(pen=pg.mkPen(theme.colour(REJECTED), width=width))
-        self.kl_curve = keep_pattern(plot.plot(pen=pg.mkPen(theme.colour(KL), width=width, style=Qt.PenStyle.DashLine)))
+        self.kl_curve = plot.plot(pen=pg.mkPen(theme.colour(KL), width=width, style=Qt.PenStyle.DashLine))
         self.now_line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(theme.muted, width=1))
         plot.addItem(self.now_line)
 

@@ -20,7 +20,7 @@ from explorer.core.i18n import tr
 from explorer.core.sims import early_stopping as es
 from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.playback import Playback
-from explorer.qt.demos.plotting import add_plot, keep_pattern, legend_brush, log_ticks, set_log_mode, status_label, steady_log_range, style_plot
+from explorer.qt.demos.plotting import add_plot, legend_brush, log_ticks, set_log_mode, status_label, steady_log_range, style_plot
 
 RUN_SECONDS = 6.0  # a run plays in about this long at 1×
 LOSS_FLOOR = 1e-4  # the log axis ends here; a perfect fit is drawn at the floor
@@ -102,7 +102,7 @@ class EpochsDemo(DemoWidget):
         plot.setYRange(*FIT_RANGE, padding=0)
         self.fit_legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6,
                                          brush=legend_brush(self.theme), colCount=2)
-        self.truth = keep_pattern(plot.plot(pen=pg.mkPen(self.theme.muted, width=1.5, style=Qt.PenStyle.DashLine)))
+        self.truth = plot.plot(pen=pg.mkPen(self.theme.muted, width=1.5, style=Qt.PenStyle.DashLine))
         self.truth.setData(GRID, es.true_function(GRID))
         self.val_points = plot.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=None,
                                     symbolPen=pg.mkPen(self.theme.colour(VALIDATION), width=1.2))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from explorer.core.i18n import tr
 from explorer.core.sims import gradient_descent as gd
 from explorer.qt.demos.base import DemoWidget
-from explorer.qt.demos.plotting import add_plot, keep_pattern, log_ticks, set_log_mode, steady_log_range, steady_top, style_plot
+from explorer.qt.demos.plotting import add_plot, log_ticks, set_log_mode, steady_log_range, steady_top, style_plot
 from explorer.qt.scaled_label import ScaledLabel
 
 MIN_LOG_LOSS = 1e-16
@@ -61,7 +61,7 @@ class LearningRateDemo(DemoWidget):
         self.curve = self.path_plot.plot(pen=pg.mkPen(self.theme.muted, width=width))
         self.contours = [self.path_plot.plot(pen=pg.mkPen(self.theme.muted, width=1)) for _ in CONTOUR_LEVELS]
         ghost_pen = pg.mkPen(self.theme.colour(0), width=width, style=Qt.PenStyle.DashLine)
-        self.ghost_path = keep_pattern(self.path_plot.plot(pen=ghost_pen))
+        self.ghost_path = self.path_plot.plot(pen=ghost_pen)
         self.ghost_path.setOpacity(0.35)
         self.path = self.path_plot.plot(pen=pg.mkPen(self.theme.colour(1), width=width), symbol="o", symbolSize=6,
                                         symbolBrush=self.theme.colour(1), symbolPen=None)
@@ -73,10 +73,10 @@ class LearningRateDemo(DemoWidget):
         self.start.sigPositionChanged.connect(self._start_dragging)
         self._placing_start = False
 
-        self.ghost_loss = keep_pattern(self.loss_plot.plot(pen=ghost_pen))
+        self.ghost_loss = self.loss_plot.plot(pen=ghost_pen)
         self.ghost_loss.setOpacity(0.35)
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(self.theme.colour(1), width=width))
-        self.ghost_rate = keep_pattern(self.rate_plot.plot(pen=ghost_pen))
+        self.ghost_rate = self.rate_plot.plot(pen=ghost_pen)
         self.ghost_rate.setOpacity(0.35)
         self.rate_curve = self.rate_plot.plot(pen=pg.mkPen(self.theme.colour(0), width=width))
         self.limit_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(self.theme.bad, width=1, style=Qt.PenStyle.DotLine))

@@ -42,19 +42,6 @@ def set_log_mode(plot: pg.PlotItem, x: bool, y: bool) -> None:
             plot.getAxis(side).setLogMode(x, y)
 
 
-def keep_pattern(item):
-    """``item`` (a curve or a PlotDataItem), drawn as one polyline so that its pen's dashes or
-    dots show.
-
-    Curves are drawn as separate segments (``segmentedLineMode``: thick antialiased polylines
-    are many times slower otherwise), and each segment starts the pen's pattern anew: a curve
-    of short segments came out solid, unlike its legend entry. Dashed curves are few and thin,
-    and the polyline costs them a fraction of a millisecond."""
-    curve = item.curve if isinstance(item, pg.PlotDataItem) else item
-    curve.setSegmentedLineMode("off")
-    return item
-
-
 GRID_ALPHA = 0.2  # the grid's strongest lines: this share of the axis colour's opacity
 
 
