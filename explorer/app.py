@@ -345,6 +345,8 @@ def _save_screenshot(window, path: Path) -> None:
         QApplication.processEvents()  # delivers "formulas ready": the page asks for its formulas
         window.page.formula_images.settle()
     QApplication.processEvents()  # delivers "ready" again: the page is laid out with them
+    if window.demo_panel.demo is not None:
+        window.demo_panel.demo.settle()  # a long run's curves drawn to their end
     QApplication.processEvents()
     image = window.grab().toImage()
     path.parent.mkdir(parents=True, exist_ok=True)

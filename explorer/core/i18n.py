@@ -304,6 +304,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "bs.reach.epochs": {"zh": "B={batch} 用 {value:.2f} 轮", "en": "B={batch} in {value:.2f} epochs"},
     "bs.reach.time": {"zh": "B={batch} 用 {value:.4g} ms", "en": "B={batch} in {value:.4g} ms"},
     "bs.reach.never": {"zh": "B={batch} 未达到", "en": "B={batch} not reached"},
+    "bs.reach.pending": {"zh": "B={batch} 计算中…", "en": "B={batch} computing…"},
     "bs.reach.diverged": {"zh": "B={batch} 发散", "en": "B={batch} diverged"},
     "bs.noise": {
         "zh": "B = {batch}:噪声 {measured:.3g}(理论 {expected:.3g}),是 B = 1 的 {ratio:.1%}",

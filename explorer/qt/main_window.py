@@ -474,7 +474,9 @@ class MainWindow(QMainWindow):
     def save_plot(self, path: Path, kind: str) -> bool:
         from explorer.qt import export
 
-        return self._report_saved(path, lambda: export.save_figure(self.demo_panel.demo.figure(), path, kind))
+        demo = self.demo_panel.demo
+        demo.settle()  # what a long run left for the next frames belongs in the file
+        return self._report_saved(path, lambda: export.save_figure(demo.figure(), path, kind))
 
     def export_handout(self) -> None:
         if self.state.topic_id is None:
@@ -493,6 +495,8 @@ class MainWindow(QMainWindow):
         demo = self.demo_panel.demo if self.demo_panel.isVisible() else None
         entry = self.demo_panel.registry.get(self.demo_panel.demo_id) if demo is not None and self.demo_panel.registry else None
         title = tr(entry.title_key, self.state.lang) if entry else ""
+        if demo is not None:
+            demo.settle()
         return self._report_saved(path, lambda: export.save_handout(
             topic, self.state.lang, self.state.tree, path, demo.figure() if demo else None, title,
             demo.summary() if demo else ""))

@@ -157,3 +157,30 @@ def test_every_parameter_extreme_gives_finite_output():
         for scaling in ("off", "linear"):
             for run in mb.simulate({"lr": lr, "scaling": scaling, "epochs": 10, "warmup": 5}).runs:
                 assert np.all(np.isfinite(run.gaps))
+
+
+def test_a_run_computed_a_few_epochs_at_a_time_is_the_whole_run_and_its_starts_are_prefixes():
+    params = {"epochs": 6, "lr": 0.9, "seed": 5, "warmup": 2, "scaling": "linear"}
+    whole = mb.simulate(params)
+    mb._paths.clear()
+    mb.run_batch.cache_clear()
+    for ready in range(1, 6):
+        mb.advance(params, ready)
+        partial = mb.simulate(params, ready)
+        assert not partial.complete
+        for run, full in zip(partial.runs, whole.runs):
+            assert not run.complete and run.total_steps == full.total_steps
+            assert run.steps[-1] <= ready * run.steps_per_epoch < full.steps[-1]
+            assert np.array_equal(run.steps, full.steps[: len(run.steps)])  # the whole run's checkpoints
+            assert np.array_equal(run.gaps, full.gaps[: len(run.gaps)])
+    mb.run_batch.cache_clear()
+    again = mb.simulate(params, 6)
+    assert again.complete
+    for run, full in zip(again.runs, whole.runs):
+        assert np.array_equal(run.steps, full.steps) and np.array_equal(run.gaps, full.gaps)
+
+
+def test_a_run_that_diverged_in_its_first_epochs_is_complete():
+    partial = mb.simulate({"epochs": 8, "lr": 10.0, "scaling": "linear", "batches": "large"}, 1)
+    full = partial.run_for(mb.N_EXAMPLES)
+    assert full.diverged and full.complete

@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QEvent, QObject
 
 from explorer.core.sims import minibatch as mb
-from explorer.qt.demos.batch_size import BatchSizeDemo
+from explorer.qt.demos import batch_size
+from explorer.qt.demos.batch_size import GAP_RANGE, BatchSizeDemo
 
 
 @pytest.fixture
@@ -167,3 +169,80 @@ def test_a_choice_too_long_for_its_box_ends_in_an_ellipsis_with_the_whole_text_a
     assert box.toolTip() == box.currentText() != full
     demo.set_lang("zh")
     assert box.toolTip() == box.currentText() and not box.toolTip().isascii()
+
+
+def whole_curve(demo, batch):
+    """What the curve of ``batch`` shows once its run is whole, from a fresh simulation."""
+    run = mb.simulate(demo.params).run_for(batch)
+    return np.clip(run.gaps[1:], *GAP_RANGE)
+
+
+def test_a_long_run_shows_its_first_epochs_at_once_and_grows_to_its_end_after_the_paint(make_demo, qtbot, monkeypatch):
+    monkeypatch.setattr(batch_size, "SLICE_SECONDS", 0.0)  # one epoch per slice, on any machine
+    demo = make_demo(BatchSizeDemo, "zh", {"epochs": 8})
+    demo.settle()
+    assert not demo.drawing_pending and demo.experiment.complete
+    demo.set_param("lr", 0.0123)  # a rate no run has had: nothing kept
+    assert demo.drawing_pending and not demo.experiment.complete
+    run = demo.experiment.run_for(1)
+    assert run.steps[-1] == batch_size.FIRST_EPOCHS * run.steps_per_epoch  # the first frame: three epochs
+    first = demo.curves[1].curve.yData.copy()
+    assert "计算中" in demo.reach_label.text()  # not yet known, rather than "not reached"
+    grown = []
+    demo.curves[1].curve.sigPlotChanged.connect(lambda item: grown.append(len(item.yData)))
+    qtbot.waitUntil(lambda: not demo.drawing_pending, timeout=5000)
+    assert grown == sorted(grown) and len(grown) == 8 - batch_size.FIRST_EPOCHS  # an epoch a slice
+    assert demo.experiment.complete
+    assert np.array_equal(first, whole_curve(demo, 1)[: len(first)])  # the first frame: the start of it
+    for batch in mb.BATCH_SIZES:
+        assert np.array_equal(demo.curves[batch].curve.yData, whole_curve(demo, batch))
+    assert "计算中" not in demo.reach_label.text()
+
+
+def test_each_slice_waits_for_the_frame_before_it_to_be_painted(make_demo, qtbot, monkeypatch):
+    monkeypatch.setattr(batch_size, "SLICE_SECONDS", 0.0)
+    demo = make_demo(BatchSizeDemo, "en", {"epochs": 7})
+    demo.settle()
+    events = []
+
+    class PaintRecorder(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    recorder = PaintRecorder()
+    demo.plots.viewport().installEventFilter(recorder)
+    draw_epochs = demo._draw_epochs
+    monkeypatch.setattr(demo, "_draw_epochs", lambda at_least: events.append("slice") or draw_epochs(at_least))
+    demo.set_param("lr", 0.0567)
+    qtbot.waitUntil(lambda: not demo.drawing_pending, timeout=5000)
+    demo.plots.viewport().removeEventFilter(recorder)
+    assert events[0] == "slice" and events.count("slice") == 1 + 7 - batch_size.FIRST_EPOCHS
+    for index, event in enumerate(events[1:], start=1):
+        if event == "slice":  # each slice after the change's own comes after a paint of the one before
+            assert events[index - 1] == "paint", events
+
+
+def test_a_change_while_a_run_grows_replaces_it_and_settle_draws_the_rest_at_once(make_demo, monkeypatch):
+    monkeypatch.setattr(batch_size, "SLICE_SECONDS", 0.0)
+    demo = make_demo(BatchSizeDemo, "en", {"epochs": 9})
+    demo.set_param("lr", 0.0234)
+    assert demo.drawing_pending
+    demo.set_param("lr", 0.0345)  # before the first run has grown
+    demo.settle()
+    assert not demo.drawing_pending and demo.experiment.complete
+    assert demo.experiment.params["lr"] == 0.0345
+    for batch in mb.BATCH_SIZES:
+        assert np.array_equal(demo.curves[batch].curve.yData, whole_curve(demo, batch))
+    demo.set_param("lr", 0.0456)
+    demo.cleanup()  # a demo thrown away leaves nothing to run
+    assert not demo.drawing_pending
+
+
+def test_choices_that_reuse_the_runs_are_drawn_whole_at_once(make_demo):
+    demo = make_demo(BatchSizeDemo, "en", {"epochs": 10})
+    demo.settle()
+    for name, value in (("xaxis", "time"), ("lanes", 128), ("noise_batch", "8"), ("batches", "small")):
+        demo.set_param(name, value)
+        assert not demo.drawing_pending and demo.experiment.complete, name

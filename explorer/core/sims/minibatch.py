@@ -343,8 +343,8 @@ def thetas_at(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, 
         done, total = kept.epochs * per_epoch, epochs * per_epoch
         new = record[(record > done) & (record <= total)] if kept.epochs else record[record <= total]
         rates = learning_rates(base_lr, batch, epochs, scaling, warmup, data.size)
-        orders = epoch_orders(seed, epochs, data.size)
-        more = sgd_path(data.features, data.labels, batch, rates[done:], orders[kept.epochs:],
+        orders = epoch_orders(seed, kept.horizon, data.size)  # one set for every length, kept
+        more = sgd_path(data.features, data.labels, batch, rates[done:], orders[kept.epochs:epochs],
                         record=new - done, start=kept.thetas[-1] if kept.epochs else None)
         kept = _KeptPath(_frozen(np.concatenate([kept.steps, new])), _frozen(np.concatenate([kept.thetas, more])),
                          epochs, kept.horizon)
@@ -370,6 +370,7 @@ class Run:
     gaps: np.ndarray  # (K,) L(θ) − L(θ*)
     diverged: bool
     diverged_step: int | None
+    complete: bool = True  # False: only the first epochs are ready (see ``simulate``)
 
     @property
     def total_steps(self) -> int:
@@ -396,13 +397,21 @@ def examples_seen(steps: np.ndarray, batch: int, size: int = N_EXAMPLES) -> np.n
 
 
 @lru_cache(maxsize=32)
-def run_batch(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, warmup: int) -> Run:
-    """Run SGD with one batch size and sample the loss gap at checkpoints."""
+def run_batch(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, warmup: int,
+              ready: int | None = None) -> Run:
+    """Run SGD with one batch size and sample the loss gap at checkpoints.
+
+    With ``ready`` below ``epochs``, only the first ``ready`` epochs are run: the checkpoints
+    are the whole run's up to there, so the curve is exactly the start of the whole one.
+    """
     data = make_dataset(seed)
     rates = learning_rates(base_lr, batch, epochs, scaling, warmup, data.size)
     per_epoch = steps_per_epoch(batch, data.size)
     steps = checkpoint_steps(len(rates), per_epoch)
-    thetas = thetas_at(seed, batch, epochs, base_lr, scaling, warmup, steps)
+    ready = epochs if ready is None else max(1, min(int(ready), epochs))
+    if ready < epochs:
+        steps = steps[steps <= ready * per_epoch]
+    thetas = thetas_at(seed, batch, ready, base_lr, scaling, warmup, steps)
     with np.errstate(over="ignore", invalid="ignore"):
         loss = losses(data.features, data.labels, thetas)
     blown = ~np.isfinite(loss) | (loss > BLOW_UP_FACTOR * data.start_loss)
@@ -414,7 +423,7 @@ def run_batch(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, 
     gaps = np.clip(loss - data.best_loss, GAP_FLOOR, np.finfo(np.float32).max)
     epochs_seen = examples_seen(steps, batch, data.size) / data.size
     return Run(batch, per_epoch, _frozen(rates), _frozen(steps), _frozen(epochs_seen), _frozen(gaps),
-               diverged_step is not None, diverged_step)
+               diverged_step is not None, diverged_step, complete=ready == epochs or diverged_step is not None)
 
 
 def step_time(batch: int, lanes: int, overhead_ms: float) -> float:
@@ -494,15 +503,47 @@ class Experiment:
     def run_for(self, batch: int) -> Run | None:
         return next((run for run in self.runs if run.batch == batch), None)
 
+    @property
+    def complete(self) -> bool:
+        """Every run holds all its epochs (or has diverged)."""
+        return all(run.complete for run in self.runs)
+
 
 def shown_batches(params: Mapping[str, object]) -> tuple[int, ...]:
     return BATCH_SETS[str(params["batches"])]
 
 
-def simulate(params: Mapping[str, object] | None = None) -> Experiment:
-    """Run every shown batch size (cached per batch size) and measure the gradient noise."""
+def _run_settings(p: Mapping[str, object]) -> tuple:
+    return int(p["seed"]), int(p["epochs"]), float(p["lr"]), str(p["scaling"]), int(p["warmup"])
+
+
+def kept_epochs(params: Mapping[str, object]) -> int:
+    """How many epochs of every shown batch size's run are computed and kept already."""
+    p = resolve(PARAMS, params)
+    seed, _epochs, lr, scaling, warmup = _run_settings(p)
+    kept = [_paths.get((seed, batch, lr, scaling, warmup)) for batch in shown_batches(p)]
+    return min(path.epochs if path is not None else 0 for path in kept)
+
+
+def advance(params: Mapping[str, object], ready: int) -> None:
+    """Run the first ``ready`` epochs of every shown batch size (continuing what is kept), so
+    that ``simulate(params, ready)`` only reads them. Calling it for 1, 2, 3, … epochs costs no
+    more than one call for the last: a caller can stop between epochs when its time is up."""
+    p = resolve(PARAMS, params)
+    seed, epochs, lr, scaling, warmup = _run_settings(p)
+    ready = max(1, min(int(ready), epochs))
+    for batch in shown_batches(p):
+        thetas_at(seed, batch, ready, lr, scaling, warmup, np.zeros(0, dtype=int))
+
+
+def simulate(params: Mapping[str, object] | None = None, ready: int | None = None) -> Experiment:
+    """Run every shown batch size (cached per batch size) and measure the gradient noise.
+
+    ``ready`` (default: all of them) runs only the first epochs: each run is then the start of
+    the whole one, marked incomplete unless it diverged there, and the demo draws it while the
+    rest is computed (see ``advance``)."""
     p = resolve(PARAMS, params or {})
-    seed, epochs = int(p["seed"]), int(p["epochs"])
-    runs = tuple(run_batch(seed, batch, epochs, float(p["lr"]), str(p["scaling"]), int(p["warmup"]))
-                 for batch in shown_batches(p))
+    seed, epochs, lr, scaling, warmup = _run_settings(p)
+    ready = None if ready is None or ready >= epochs else ready
+    runs = tuple(run_batch(seed, batch, epochs, lr, scaling, warmup, ready) for batch in shown_batches(p))
     return Experiment(p, make_dataset(seed), runs, measure_noise(seed))

@@ -5,14 +5,16 @@ A demo subclass declares ``SPECS`` (from its simulation module), builds its plot
 user moves updates ``params`` and emits ``params_changed``; ``set_params`` (a link, a preset,
 a deep link) updates the controls with signals blocked, then redraws once. An animated demo
 sets ``self.playback`` (a :class:`~explorer.qt.demos.playback.Playback`); the base pauses it when
-the demo is hidden, stops it in ``cleanup`` and retitles it with the language.
+the demo is hidden, stops it in ``cleanup`` and retitles it with the language. A demo whose
+simulation can take longer than a frame draws what is ready and hands the rest to
+``continue_later``; ``settle`` finishes it at once (before an export or a screenshot).
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsView, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
@@ -24,6 +26,7 @@ from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import current_theme
 
 PLOT_TEXT_RATIO = 0.9  # plot text a little smaller than the controls' text
+SLICE_FALLBACK_MS = 17  # a slice left for later runs after the next paint, or after a frame
 ONE_COLUMN_MAX = 6  # more parameters than this are laid out in two columns, to leave the plots room
 
 
@@ -43,10 +46,15 @@ class DemoWidget(QWidget):
         self.params: dict[str, ParamValue] = resolve(self.SPECS, overrides or {})
         self.controls: dict[str, ParamControl] = {}
         self.control_labels: dict[str, QLabel] = {}
+        self._pending_slice: Callable[[], bool] | None = None
+        self._slice_timer = QTimer(self, singleShot=True)
+        self._slice_timer.timeout.connect(self._draw_slice)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.build_view(layout)
         figure = getattr(self, "plots", None)  # a demo that draws with pyqtgraph
+        self._painted = figure.viewport() if isinstance(figure, QGraphicsView) else self
+        self._painted.installEventFilter(self)  # a slice left for later waits for this paint
         if isinstance(figure, QGraphicsView):
             # A control change moves items all over a figure: one repaint of the rectangle that
             # bounds them costs less than Qt's default of clipping each to tens of small ones
@@ -102,8 +110,43 @@ class DemoWidget(QWidget):
 
     def cleanup(self) -> None:
         """Stop timers and release what the demo holds; called before it is thrown away."""
+        self.continue_later(None)
         if self.playback is not None:
             self.playback.pause()
+
+    # -- drawing in slices ----------------------------------------------------------------
+    def continue_later(self, draw_slice: Callable[[], bool] | None) -> None:
+        """Finish the drawing between frames: ``draw_slice`` computes and draws one slice (a few
+        milliseconds) and returns True when nothing is left. It runs once what was drawn so far
+        is painted (or a frame later, if nothing needed painting), and replaces any slice still
+        waiting; ``None`` drops it (the change was drawn whole)."""
+        self._pending_slice = draw_slice
+        if draw_slice is None:
+            self._slice_timer.stop()
+        else:
+            self._slice_timer.start(SLICE_FALLBACK_MS)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self._painted and event.type() == QEvent.Type.Paint
+                and self._pending_slice is not None):
+            self._slice_timer.start(0)  # after this paint: the frame goes out first
+        return False
+
+    @property
+    def drawing_pending(self) -> bool:
+        """Part of the last change is still to be drawn."""
+        return self._pending_slice is not None
+
+    def settle(self) -> None:
+        """Draw now whatever was left for later: before an export, a screenshot or a test reads
+        the plots."""
+        while self._pending_slice is not None:
+            self._draw_slice()
+
+    def _draw_slice(self) -> None:
+        draw_slice, self._pending_slice = self._pending_slice, None  # one that raises is not retried
+        if draw_slice is not None and not draw_slice() and self._pending_slice is None:
+            self.continue_later(draw_slice)
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.FontChange:

@@ -1,13 +1,17 @@
 """The batch-size demo: minibatch SGD curves for several batch sizes, and the gradient noise.
 
-A control change recomputes the runs (each batch size is cached) and redraws. Play reveals the
-precomputed curves epoch by epoch: a frame only decides how many points of each curve to show,
+A control change recomputes the runs (each batch size is cached) and redraws. A long run is
+computed a few epochs at a time: the first frame after a change shows at least the default run's
+length of every curve (more if time is left within the frame), and the curves grow to their end
+in the next frames, so a slider moves at the frame rate whatever the number of epochs. Play
+reveals the curves epoch by epoch: a frame only decides how many points of each curve to show,
 from a QElapsedTimer times the speed, so the pace does not depend on the frame rate.
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,6 +30,8 @@ REACH_TARGET = 1e-2
 EPOCHS_PER_SECOND = 1.0  # at speed 1×
 BATCH_COLOUR_INDEX = dict(zip(mb.BATCH_SIZES, (1, 4, 2, 0, 3)))  # into the theme's data colours
 REFERENCE_POINTS = 160
+FIRST_EPOCHS = 3  # computed before the first frame after a change, however long it takes
+SLICE_SECONDS = 0.005  # a slice computes further epochs while another would end within this
 
 
 class CurveView:
@@ -170,7 +176,27 @@ class BatchSizeDemo(DemoWidget):
 
     # -- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
-        experiment = mb.simulate(self.params)
+        self._ready = 0
+        self.continue_later(None if self._draw_epochs(FIRST_EPOCHS) else lambda: self._draw_epochs(1))
+
+    def _draw_epochs(self, at_least: int) -> bool:
+        """Compute ``at_least`` more epochs of every run, and more while another would still end
+        within the slice's time (judged by the last one); draw what is ready. True when the runs
+        are whole."""
+        epochs = int(self.params["epochs"])
+        ready = max(self._ready, min(mb.kept_epochs(self.params), epochs))
+        wanted = min(self._ready + at_least, epochs)
+        now = time.perf_counter()
+        deadline, last = now + SLICE_SECONDS, 0.0
+        while ready < epochs and (ready < wanted or now + last < deadline):
+            ready += 1
+            mb.advance(self.params, ready)
+            now, last = time.perf_counter(), time.perf_counter() - now
+        self._ready = ready
+        self._draw(mb.simulate(self.params, ready))
+        return self.experiment.complete
+
+    def _draw(self, experiment: mb.Experiment) -> None:
         self.experiment = experiment
         self._load_curves(experiment)
         self._fill_legend()
@@ -289,7 +315,7 @@ class BatchSizeDemo(DemoWidget):
                 continue
             hit = mb.gap_reached(run, REACH_TARGET)
             if hit is None:
-                parts.append(tr("bs.reach.never", lang, batch=run.batch))
+                parts.append(tr("bs.reach.never" if run.complete else "bs.reach.pending", lang, batch=run.batch))
             else:
                 value = float(self._x_values(run)[hit])
                 parts.append(tr(f"bs.reach.{mode}", lang, batch=run.batch, value=value))
