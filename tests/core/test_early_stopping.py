@@ -115,3 +115,12 @@ def test_features_are_scaled_to_unit_mean_square():
 def test_params_outside_their_range_are_ignored():
     values = resolve(es.PARAMS, {"degree": 99, "patience": 0, "early_stop": "off"})
     assert values["degree"] == 9 and values["patience"] == 50 and values["early_stop"] == "off"
+
+
+def test_the_blocked_powers_match_the_exact_ones():
+    ratios = np.array([1.0, 0.999, 0.5, 0.0, -0.3, -0.999, -1.0, 1.0004, -1.0004, 1e-9])
+    for last in (0, 1, 63, 64, 65, 1000, 5000):
+        exact = ratios[None, :] ** np.arange(last + 1)[:, None]
+        got = es._powers(ratios, last)
+        assert got.shape == exact.shape
+        assert np.allclose(got, exact, rtol=1e-13, atol=1e-300), last

@@ -213,9 +213,28 @@ def _last_safe_epoch(ratios: np.ndarray, target: np.ndarray, epochs: int) -> int
     return int(min(epochs, max(1, math.floor(room.min()))))
 
 
+POWER_BLOCK = 64
+
+
 def _powers(ratios: np.ndarray, last: int) -> np.ndarray:
-    """(1 − 2ηλ_i)^t for t = 0 … last, shape (last + 1, d)."""
-    return ratios[None, :] ** np.arange(last + 1)[:, None]
+    """(1 − 2ηλ_i)^t for t = 0 … last, shape (last + 1, d).
+
+    Written t = 64k + j: r^j for j < 64 and r^(64k) are running products, and each power one
+    product of the two. Each is within about 64 + k roundings of the exact power (a relative
+    1e-14 at 5 000 epochs), where ``ratios ** t`` called pow() 80 000 times, a third of a
+    learning-rate change at the longest, widest settings.
+    """
+    blocks = last // POWER_BLOCK + 1
+    within = np.empty((POWER_BLOCK, len(ratios)))
+    within[0] = 1.0
+    within[1:] = ratios
+    np.cumprod(within, axis=0, out=within)
+    across = np.empty((blocks, len(ratios)))
+    across[0] = 1.0
+    with np.errstate(over="ignore", invalid="ignore"):  # only in the powers past ``last``, cut off
+        across[1:] = ratios ** POWER_BLOCK
+        np.cumprod(across, axis=0, out=across)
+        return (across[:, None, :] * within[None, :, :]).reshape(-1, len(ratios))[: last + 1]
 
 
 def predict(weights: np.ndarray, x: np.ndarray, degree: int) -> np.ndarray:
