@@ -237,7 +237,9 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0, sw
     a step further along and, in a demo with a seed, with another seed (so that the simulations
     have kept nothing from the sweep before), and the percentiles are over all the changes: a
     few hundred per demo, so that a moment in which the machine is busy with something else moves
-    the 95th percentile less than it did in one sweep of about 70."""
+    the 95th percentile less than it did in one sweep of about 70. Then, with every whole-number
+    control at its maximum (``largest_settings``), every control is swept once more, half a step
+    along: the same measure where a demo has the most to compute."""
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -253,7 +255,7 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0, sw
         demo.resize(640, 820)
         demo.show()
         app.processEvents()
-        samples, whole, sliced = [], [], 0
+        changes = _Changes()
         reference_before = host_reference_ms()
         seed = next((spec for spec in entry.params if spec.name == "seed"), None)
         for sweep in range(sweeps):
@@ -261,26 +263,23 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0, sw
                 demo.set_param("seed", seed.min + sweep)
                 demo.settle()
                 app.processEvents()
-            for spec in entry.params:
-                if spec is seed:
-                    continue
-                for value in _sweep(spec, changes_per_param, sweep / sweeps):
-                    start = time.perf_counter()
-                    demo.set_param(spec.name, value)
-                    app.processEvents()  # delivers the update request: what changed is painted
-                    samples.append((time.perf_counter() - start) * 1000)
-                    sliced += demo.drawing_pending
-                    while demo.drawing_pending:  # the rest of a long run, in the frames after
-                        app.processEvents()
-                    whole.append((time.perf_counter() - start) * 1000)
-                demo.set_param(spec.name, spec.default)
-                demo.settle()
+            changes.sweep(app, demo, entry.params, changes_per_param, sweep / sweeps)
         if seed is not None:
             demo.set_param("seed", seed.default)
-        result = {"param_to_paint_ms": percentiles(samples),
+        result = {**changes.results("param_to_paint_ms", "param_to_whole_ms"),
                   "host_reference_ms": [reference_before, host_reference_ms()]}
-        if sliced:  # some changes drew their first frame and finished in the next ones
-            result["param_to_whole_ms"] = {**percentiles(whole), "changes_drawn_in_slices": sliced}
+        largest = largest_settings(entry.params)
+        if largest:
+            demo.set_params(largest)
+            demo.settle()
+            app.processEvents()
+            at_max = _Changes(largest)
+            at_max.sweep(app, demo, entry.params, changes_per_param, 0.5)
+            result.update(at_max.results("param_to_paint_at_max_ms", "param_to_whole_at_max_ms"))
+            result["max_settings"] = largest
+            demo.set_params({})
+            demo.settle()
+            app.processEvents()
         field = getattr(demo, "typing_field", None)
         if field is not None:
             result["typing_to_paint_ms"] = _typing(app, field)
@@ -290,6 +289,46 @@ def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0, sw
         _dispose(app, demo)
         results[demo_id] = result
     return results
+
+
+def largest_settings(specs) -> dict:
+    """Every whole-number control but the seed at its maximum: the longest runs, the most data,
+    the most models, where a demo has the most to compute for each change."""
+    return {spec.name: int(spec.max) for spec in specs if spec.kind == "int" and spec.name != "seed"}
+
+
+class _Changes:
+    """Control changes timed until painted (``first``) and, for a demo that draws a long run in
+    slices, until its last slice is painted (``whole``). The settings in ``base`` are what a
+    control returns to after its sweep (the defaults for the rest)."""
+
+    def __init__(self, base: dict | None = None):
+        self.base = base or {}
+        self.first: list[float] = []
+        self.whole: list[float] = []
+        self.sliced = 0
+
+    def sweep(self, app, demo, specs, count: int, shift: float) -> None:
+        for spec in specs:
+            if spec.name == "seed":
+                continue
+            for value in _sweep(spec, count, shift):
+                start = time.perf_counter()
+                demo.set_param(spec.name, value)
+                app.processEvents()  # delivers the update request: what changed is painted
+                self.first.append((time.perf_counter() - start) * 1000)
+                self.sliced += demo.drawing_pending
+                while demo.drawing_pending:  # the rest of a long run, in the frames after
+                    app.processEvents()
+                self.whole.append((time.perf_counter() - start) * 1000)
+            demo.set_param(spec.name, self.base.get(spec.name, spec.default))
+            demo.settle()
+
+    def results(self, first_key: str, whole_key: str) -> dict:
+        found = {first_key: percentiles(self.first)}
+        if self.sliced:  # some changes drew their first frame and finished in the next ones
+            found[whole_key] = {**percentiles(self.whole), "changes_drawn_in_slices": self.sliced}
+        return found
 
 
 def _delete_discarded(app) -> None:

@@ -48,6 +48,15 @@ def test_every_demo_reports_its_repaint_time(qapp):
             assert result["animation_fps"] > 0 and 0 <= result["frames_over_17ms"] <= 1
     for animated in ("batch-size", "epochs"):
         assert "animation_fps" in results[animated], animated
+    for demo_id, entry in REGISTRY.items():  # once more with every whole-number control at its top
+        largest = bench.largest_settings(entry.params)
+        if largest:
+            assert results[demo_id]["max_settings"] == largest
+            assert results[demo_id]["param_to_paint_at_max_ms"]["n"] > 0, demo_id
+    assert results["batch-size"]["max_settings"]["epochs"] == 10
+    # at ten epochs a learning-rate change draws its first three and the rest in later frames
+    assert results["batch-size"]["param_to_whole_at_max_ms"]["changes_drawn_in_slices"] > 0
+    assert "seed" not in results["epochs"]["max_settings"]
 
 
 def test_search_is_timed_over_both_languages():
