@@ -137,3 +137,46 @@ def test_scores_are_argmax_accuracy_and_mean_test_cross_entropy():
             assert accuracy[epoch, student] == np.mean(logits.argmax(axis=1) == data.test_labels)
             expected = -np.log(ds.softmax(logits)[rows, data.test_labels]).mean()
             assert loss[epoch, student] == pytest.approx(expected, rel=1e-12)
+
+
+def test_students_trained_a_few_epochs_at_a_time_are_the_students_trained_at_once():
+    data = ds._data(6, 0.8, 4)
+    goals = [ds.objective(data.teacher, 0.6, 0.3, t_squared=False), ds.Objective()]  # the shifting corner too
+    recorded = ds.recorded_epochs(90)
+    args = (data.inputs, data.labels, goals, data.test_inputs, data.test_labels, recorded, 90)
+    at_once = ds.Students(*args)
+    at_once.train_to(90)
+    pieces = ds.Students(*args)
+    for epochs in (1, 2, 7, 7, 40, 41, 89, 90, 95):
+        pieces.train_to(epochs)
+        partial = pieces.trainings()
+        reached = min(epochs, 90)
+        assert np.array_equal(pieces.recorded_so_far(), recorded[recorded <= reached])
+        assert all(len(run.accuracy) == len(pieces.recorded_so_far()) for run in partial)
+    for whole, cut in zip(at_once.trainings(), pieces.trainings()):
+        assert np.array_equal(whole.accuracy, cut.accuracy) and np.array_equal(whole.test_loss, cut.test_loss)
+
+
+def test_a_run_simulated_part_of_the_way_goes_on_from_there_to_the_whole_run():
+    params = {"per_class": 4, "epochs": 120, "temperature": 2.5, "alpha": 0.4, "seed": 77}
+    ds._results.clear()
+    ds._under_way.clear()
+    assert ds.epochs_trained(params) == 0
+    part = ds.simulate(params, 50)
+    assert not part.complete and ds.epochs_trained(params) == 50
+    assert part.epochs[-1] <= 50 and len(part.distilled.accuracy) == len(part.epochs) == len(part.hard_only.accuracy)
+    ds.advance(params, 90)
+    assert ds.epochs_trained(params) == 90
+    whole = ds.simulate(params)
+    assert whole.complete and ds.epochs_trained(params) == 120 and whole.epochs[-1] == 120
+    ds._results.clear()
+    ds._under_way.clear()
+    ds._hard_runs.clear()
+    fresh = ds.simulate(params)
+    for got, want in ((whole.distilled, fresh.distilled), (whole.hard_only, fresh.hard_only)):
+        assert np.array_equal(got.accuracy, want.accuracy) and np.array_equal(got.test_loss, want.test_loss)
+    n = len(part.epochs)
+    assert np.array_equal(part.distilled.accuracy, fresh.distilled.accuracy[:n])
+    cut = ds.simulate({**params, "temperature": 9.0}, 30)  # the hard-label student is known: cut to fit
+    assert len(cut.hard_only.accuracy) == len(cut.epochs)
+    assert np.array_equal(cut.hard_only.accuracy, fresh.hard_only.accuracy[: len(cut.epochs)])

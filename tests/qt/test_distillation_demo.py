@@ -6,6 +6,7 @@ import pytest
 
 from explorer.core.i18n import tr
 from explorer.core.sims import distillation
+from explorer.qt.demos import distillation_demo
 from explorer.qt.demos.distillation_demo import DistillationDemo
 
 
@@ -72,3 +73,28 @@ def test_the_plots_follow_every_change(demo):
                                                        label=int(result.labels[example]), t=temperature,
                                                        cold=distillation.entropy_bits(demo.cold_bars.opts["height"]),
                                                        warm=distillation.entropy_bits(demo.warm_bars.opts["height"]))
+
+
+def test_a_long_run_on_many_examples_is_drawn_in_slices_that_end_in_the_whole_run(make_demo, qtbot, monkeypatch):
+    monkeypatch.setattr(distillation_demo, "SLICE_SECONDS", 0.0)  # the least work per slice, on any machine
+    params = {"per_class": 30, "epochs": 400, "temperature": 3.3}
+    demo = make_demo(DistillationDemo, "zh", params)
+    assert demo.drawing_pending and not demo.result.complete
+    reached = int(demo.result.epochs[-1])
+    assert 0 < reached < 400 and "训练中" in demo.summary_label.text()
+    first = demo.curves["accuracy"][0].yData.copy()
+    qtbot.waitUntil(lambda: not demo.drawing_pending, timeout=10000)
+    assert demo.result.complete and int(demo.result.epochs[-1]) == 400
+    assert "训练中" not in demo.summary_label.text()
+    distillation._results.clear()
+    whole = distillation.simulate({**demo.params})  # trained again from scratch, in one go
+    assert np.array_equal(demo.curves["accuracy"][0].yData, whole.distilled.accuracy)
+    assert np.array_equal(demo.curves["loss"][1].yData, whole.hard_only.test_loss)
+    assert np.array_equal(first, whole.distilled.accuracy[: len(first)])  # the first frame: its start
+    demo.set_param("temperature", 7.7)  # T moves: the hard-label student is kept, the distilled one sliced
+    assert demo.drawing_pending
+    demo.settle()
+    assert demo.result.complete
+    assert np.array_equal(demo.result.hard_only.accuracy, whole.hard_only.accuracy)
+    demo.set_param("example", 5)  # nothing to train
+    assert not demo.drawing_pending

@@ -133,86 +133,123 @@ RECHECK = 32  # … for this many steps before measuring the weights again
 
 def train_students(inputs: np.ndarray, labels: np.ndarray, objectives: Sequence[Objective], epochs: int,
                    test_inputs: np.ndarray, test_labels: np.ndarray, recorded: np.ndarray) -> list[Training]:
+    """Several students on the same data and steps, trained side by side (see ``Students``), and
+    scored on the test set at the recorded epochs."""
+    students = Students(inputs, labels, objectives, test_inputs, test_labels, recorded, epochs)
+    students.train_to(epochs)
+    return students.trainings()
+
+
+class Students:
     """Several students on the same data and steps, trained side by side in one set of numpy calls
-    per step (two students cost little more than one). Each student's arithmetic is its own, as if
-    trained alone.
+    per step (two students cost little more than one), as far as asked and on from there later:
+    ``train_to`` a few epochs at a time gives what one call for the last would. Each student's
+    arithmetic is its own, as if trained alone.
 
     Every softmax a step needs is a *view*: a student's logits times a scale, 1 for the
     cross-entropy and 1/T for the soft term. The views' weights, scale × the student's weights,
     are what is stored and updated, so each step is one matrix product for all the logits and one
     softmax over all the views. Arrays are classes × examples: numpy reduces over the ten classes
     as ten rows of vectors, far faster than along a last axis of length ten. The test set is scored
-    after training, from the weights kept at the recorded epochs.
+    from the weights kept at the recorded epochs.
     """
-    count, rows = len(objectives), len(inputs)
-    views = _views(objectives)
-    width = len(views)
-    features = np.vstack([np.asarray(inputs, dtype=float).T, np.ones(rows)])  # 3 × examples
-    # ∂L/∂z_s = Σ_views weight·softmax(scale·z_s) − (w_hard·y + w_soft·p_teacher(T)), and the step is
-    # −lr/n · (∂L/∂z_s) @ featuresᵀ; a view's weights move by its scale times its student's step.
-    backward = (LEARNING_RATE / rows) * features.T
-    onehot = np.zeros((CLASSES, rows))
-    onehot[labels, np.arange(rows)] = 1.0
-    # mix @ stacked is the step of every view's weights: the first `width` rows of `stacked` are
-    # each view's softmax @ backward (written by the step), the last are the constant part of the step.
-    mix = np.zeros((width, 2 * width))
-    stacked = np.zeros((2 * width, CLASSES * 3))
-    for row, (student, scale, _) in enumerate(views):
-        for column, (other, _, weight) in enumerate(views):
-            if other == student:
-                mix[row, column] = scale * weight
-        mix[row, width + row] = -1.0
-        goal = objectives[student]
-        constant = goal.hard_weight * onehot
-        if goal.soft_weight:
-            constant = constant + goal.soft_weight * np.asarray(goal.targets, dtype=float).T
-        stacked[width + row] = scale * (constant @ backward).ravel()
-    softmax_step = stacked[:width].reshape(width * CLASSES, 3)
-    weights = np.zeros((width * CLASSES, 3))  # views 0 … count − 1 are the students' own weights
-    flat_weights = weights.reshape(width, CLASSES * 3)
-    logits = np.empty((width * CLASSES, rows))
-    by_view = logits.reshape(width, CLASSES, rows)
-    per_example = np.empty((width, 1, rows))  # a softmax's largest logit, then its normaliser
-    step = np.empty_like(flat_weights)
-    # The largest logit is subtracted before exp only to keep exp finite: softmax does not change
-    # with a shift. A logit is at most Σ_j |W_kj|·max_i |x_ij| in size, and one step changes it by
-    # at most `growth` (probabilities lie in [0, 1], so an entry of softmax @ backward is at most
-    # the column sum of |backward|). After the weights are measured, the steps that provably keep
-    # every logit within ±EXP_SAFE skip the subtraction, two of a step's nine calls; the unstable
-    # corner (small T without T², where the soft step is large) keeps it.
-    feature_size = np.abs(features).max(axis=1)
-    move = (np.abs(mix[:, :width]).sum(axis=1)[:, None, None] * np.abs(backward).sum(axis=0)
-            + np.abs(stacked[width:]).reshape(width, CLASSES, 3))
-    growth = max(float((move @ feature_size).max()), 1e-12)
-    next_check, shift = 0, True
-    record = {int(epoch) for epoch in recorded if 0 <= epoch <= epochs}
-    history = np.empty((len(record), count * CLASSES, 3))
-    kept = 0
-    # Each step is a fixed sequence of ufunc calls writing into the arrays above: on arrays this
-    # small the cost is per call, and the ndarray methods (max, sum, -=) add a wrapper to each.
-    for epoch in range(epochs + 1):
-        if epoch in record:
-            history[kept] = weights[:count * CLASSES]
-            kept += 1
-        if epoch == epochs:
-            break
-        if epoch == next_check:
-            room = EXP_SAFE - float((np.abs(weights) @ feature_size).max())
-            unshifted = min(int(room // growth) + 1, epochs) if room >= 0 else 0  # steps provably safe
-            shift = unshifted < MIN_UNSHIFTED
-            next_check = epoch + (RECHECK if shift else unshifted)
-        np.matmul(weights, features, out=logits)
-        if shift:
-            np.maximum.reduce(by_view, axis=1, keepdims=True, out=per_example)
-            np.subtract(by_view, per_example, out=by_view)
-        np.exp(logits, out=logits)
-        np.add.reduce(by_view, axis=1, keepdims=True, out=per_example)
-        np.divide(by_view, per_example, out=by_view)
-        np.matmul(logits, backward, out=softmax_step)
-        np.matmul(mix, stacked, out=step)
-        np.subtract(flat_weights, step, out=flat_weights)
-    accuracy, test_loss = _score(history.reshape(kept, count, CLASSES, 3), test_inputs, test_labels)
-    return [Training(accuracy[:, index].copy(), test_loss[:, index].copy()) for index in range(count)]
+
+    def __init__(self, inputs: np.ndarray, labels: np.ndarray, objectives: Sequence[Objective],
+                 test_inputs: np.ndarray, test_labels: np.ndarray, recorded: np.ndarray, epochs: int):
+        count, rows = len(objectives), len(inputs)
+        views = _views(objectives)
+        width = len(views)
+        features = np.vstack([np.asarray(inputs, dtype=float).T, np.ones(rows)])  # 3 × examples
+        # ∂L/∂z_s = Σ_views weight·softmax(scale·z_s) − (w_hard·y + w_soft·p_teacher(T)), and the step is
+        # −lr/n · (∂L/∂z_s) @ featuresᵀ; a view's weights move by its scale times its student's step.
+        backward = (LEARNING_RATE / rows) * features.T
+        onehot = np.zeros((CLASSES, rows))
+        onehot[labels, np.arange(rows)] = 1.0
+        # mix @ stacked is the step of every view's weights: the first `width` rows of `stacked` are
+        # each view's softmax @ backward (written by the step), the last are the constant part of the step.
+        mix = np.zeros((width, 2 * width))
+        stacked = np.zeros((2 * width, CLASSES * 3))
+        for row, (student, scale, _) in enumerate(views):
+            for column, (other, _, weight) in enumerate(views):
+                if other == student:
+                    mix[row, column] = scale * weight
+            mix[row, width + row] = -1.0
+            goal = objectives[student]
+            constant = goal.hard_weight * onehot
+            if goal.soft_weight:
+                constant = constant + goal.soft_weight * np.asarray(goal.targets, dtype=float).T
+            stacked[width + row] = scale * (constant @ backward).ravel()
+        self.count = count
+        self.features, self.backward, self.mix, self.stacked = features, backward, mix, stacked
+        self.softmax_step = stacked[:width].reshape(width * CLASSES, 3)
+        self.weights = np.zeros((width * CLASSES, 3))  # views 0 … count − 1 are the students' own weights
+        self.flat_weights = self.weights.reshape(width, CLASSES * 3)
+        self.logits = np.empty((width * CLASSES, rows))
+        self.by_view = self.logits.reshape(width, CLASSES, rows)
+        self.per_example = np.empty((width, 1, rows))  # a softmax's largest logit, then its normaliser
+        self.step = np.empty_like(self.flat_weights)
+        # The largest logit is subtracted before exp only to keep exp finite: softmax does not change
+        # with a shift. A logit is at most Σ_j |W_kj|·max_i |x_ij| in size, and one step changes it by
+        # at most `growth` (probabilities lie in [0, 1], so an entry of softmax @ backward is at most
+        # the column sum of |backward|). After the weights are measured, the steps that provably keep
+        # every logit within ±EXP_SAFE skip the subtraction, two of a step's nine calls; the unstable
+        # corner (small T without T², where the soft step is large) keeps it.
+        self.feature_size = np.abs(features).max(axis=1)
+        move = (np.abs(mix[:, :width]).sum(axis=1)[:, None, None] * np.abs(backward).sum(axis=0)
+                + np.abs(stacked[width:]).reshape(width, CLASSES, 3))
+        self.growth = max(float((move @ self.feature_size).max()), 1e-12)
+        self.next_check, self.shift = 0, True
+        self.epochs = epochs  # the run's length: what a check of the weights plans for, however it is cut
+        self.record = sorted({int(epoch) for epoch in recorded if 0 <= epoch <= epochs})
+        self.history = np.empty((len(self.record), count * CLASSES, 3))
+        self.kept = 0  # rows of ``history`` filled: the recorded epochs before ``epoch``
+        self.epoch = 0  # the epoch the weights are at
+        self.test_inputs, self.test_labels = test_inputs, test_labels
+
+    def train_to(self, epochs: int) -> None:
+        """Train on from the epoch reached to ``epochs`` (at most the run's length)."""
+        epochs = min(epochs, self.epochs)
+        record = set(self.record)
+        history, weights, count = self.history, self.weights, self.count
+        features, backward, mix, stacked = self.features, self.backward, self.mix, self.stacked
+        logits, by_view, per_example = self.logits, self.by_view, self.per_example
+        softmax_step, step, flat_weights = self.softmax_step, self.step, self.flat_weights
+        next_check, shift, kept = self.next_check, self.shift, self.kept
+        # Each step is a fixed sequence of ufunc calls writing into the arrays above: on arrays this
+        # small the cost is per call, and the ndarray methods (max, sum, -=) add a wrapper to each.
+        for epoch in range(self.epoch, epochs):
+            if epoch in record:
+                history[kept] = weights[:count * CLASSES]
+                kept += 1
+            if epoch == next_check:
+                room = EXP_SAFE - float((np.abs(weights) @ self.feature_size).max())
+                unshifted = min(int(room // self.growth) + 1, self.epochs) if room >= 0 else 0  # steps provably safe
+                shift = unshifted < MIN_UNSHIFTED
+                next_check = epoch + (RECHECK if shift else unshifted)
+            np.matmul(weights, features, out=logits)
+            if shift:
+                np.maximum.reduce(by_view, axis=1, keepdims=True, out=per_example)
+                np.subtract(by_view, per_example, out=by_view)
+            np.exp(logits, out=logits)
+            np.add.reduce(by_view, axis=1, keepdims=True, out=per_example)
+            np.divide(by_view, per_example, out=by_view)
+            np.matmul(logits, backward, out=softmax_step)
+            np.matmul(mix, stacked, out=step)
+            np.subtract(flat_weights, step, out=flat_weights)
+        self.epoch = max(self.epoch, epochs)
+        self.next_check, self.shift, self.kept = next_check, shift, kept
+
+    def recorded_so_far(self) -> np.ndarray:
+        """The recorded epochs up to the one reached."""
+        return np.array([epoch for epoch in self.record if epoch <= self.epoch], dtype=int)
+
+    def trainings(self) -> list[Training]:
+        """Each student's test accuracy and loss at the recorded epochs up to the one reached."""
+        rows = self.history[:self.kept]
+        if self.epoch in self.record:  # the weights now, not yet kept (training on keeps them)
+            rows = np.concatenate([rows, self.weights[None, :self.count * CLASSES]])
+        accuracy, test_loss = _score(rows.reshape(len(rows), self.count, CLASSES, 3), self.test_inputs, self.test_labels)
+        return [Training(accuracy[:, index].copy(), test_loss[:, index].copy()) for index in range(self.count)]
 
 
 def _views(objectives: Sequence[Objective]) -> list[tuple[int, float, float]]:
@@ -268,9 +305,10 @@ class Distillation:
     labels: np.ndarray
     teacher: np.ndarray  # the teacher's logits on the training inputs
     teacher_accuracy: float
-    epochs: np.ndarray  # the recorded epochs
+    epochs: np.ndarray  # the recorded epochs (those reached, in a run not yet whole)
     distilled: Training
     hard_only: Training
+    complete: bool = True  # False: the students are part of the way (see ``simulate``)
 
     @property
     def by_confidence(self) -> np.ndarray:
@@ -308,35 +346,98 @@ def _data(per_class: int, spread: float, seed: int) -> DataSets:
     return DataSets(inputs, labels, test_inputs, test_labels, teacher_logits(inputs, spread), teacher_accuracy)
 
 
-@lru_cache(maxsize=32)
-def _distil(temperature: float, alpha: float, t_squared: bool, per_class: int, spread: float, epochs: int,
-            seed: int) -> Distillation:
-    data = _data(per_class, spread, seed)
-    kept = recorded_epochs(epochs)
-    goal = objective(data.teacher, alpha, temperature, t_squared)
-    hard_key = (per_class, spread, epochs, seed)
-    hard = _hard_runs.get(hard_key)
-    if hard is None:  # new data or epochs: both students, side by side
-        distilled, hard = train_students(data.inputs, data.labels, [goal, Objective()], epochs,
-                                         data.test_inputs, data.test_labels, kept)
-        if len(_hard_runs) >= HARD_RUNS_KEPT:
-            _hard_runs.pop(next(iter(_hard_runs)))
-        _hard_runs[hard_key] = hard
-    else:  # only T, α or the T² switch moved: the hard-label student is the same
-        distilled, = train_students(data.inputs, data.labels, [goal], epochs, data.test_inputs, data.test_labels, kept)
-    return Distillation(data.inputs, data.labels, data.teacher, data.teacher_accuracy, kept, distilled, hard)
-
-
+RunKey = tuple  # (temperature, alpha, t_squared, per_class, spread, epochs, seed)
+RESULTS_KEPT = 32
 HARD_RUNS_KEPT = 16
+UNDER_WAY_KEPT = 4
+_results: dict[RunKey, Distillation] = {}  # whole runs, least recently used first
 _hard_runs: dict[tuple, Training] = {}  # the hard-label student by (per_class, spread, epochs, seed)
+_under_way: dict[RunKey, tuple[Students, Training | None]] = {}  # runs trained part of the way
 
 
-def simulate(params: Mapping[str, object]) -> Distillation:
-    """Both students for ``params`` (defaults for anything missing or out of range)."""
+def _remember(store: dict, key, value, limit: int) -> None:
+    store.pop(key, None)
+    store[key] = value
+    while len(store) > limit:
+        store.pop(next(iter(store)))
+
+
+def _students(key: RunKey, data: DataSets) -> tuple[Students, Training | None]:
+    """The students of a run, as far as they are trained (from epoch 0 if new), and the hard-label
+    student's whole run if it is known already (it does not depend on T, α or the T² switch); if it
+    is not, it is trained side by side with the distilled one."""
+    found = _under_way.pop(key, None)
+    if found is None:
+        temperature, alpha, t_squared, per_class, spread, epochs, seed = key
+        goal = objective(data.teacher, alpha, temperature, t_squared)
+        hard = _hard_runs.get((per_class, spread, epochs, seed))
+        goals = [goal] if hard is not None else [goal, Objective()]
+        found = (Students(data.inputs, data.labels, goals, data.test_inputs, data.test_labels,
+                          recorded_epochs(epochs), epochs), hard)
+    _remember(_under_way, key, found, UNDER_WAY_KEPT)
+    return found
+
+
+def _run(key: RunKey, ready: int) -> Distillation:
+    temperature, alpha, t_squared, per_class, spread, epochs, seed = key
+    data = _data(per_class, spread, seed)
+    students, hard = _students(key, data)
+    students.train_to(ready)
+    runs = students.trainings()
+    recorded = students.recorded_so_far()
+    complete = students.epoch >= epochs
+    if hard is None:
+        hard = runs[1]
+        if complete:
+            _remember(_hard_runs, (per_class, spread, epochs, seed), hard, HARD_RUNS_KEPT)
+    elif not complete:
+        hard = Training(hard.accuracy[:len(recorded)], hard.test_loss[:len(recorded)])
+    result = Distillation(data.inputs, data.labels, data.teacher, data.teacher_accuracy, recorded, runs[0], hard,
+                          complete)
+    if complete:
+        _under_way.pop(key, None)
+        _remember(_results, key, result, RESULTS_KEPT)
+    return result
+
+
+def _key(params: Mapping[str, object]) -> RunKey:
     values = resolve(PARAMS, params)
-    return _distil(float(values["temperature"]), float(values["alpha"]), values["t_squared"] == "on",
-                   int(values["per_class"]),
-                   float(values["spread"]), int(values["epochs"]), int(values["seed"]))
+    return (float(values["temperature"]), float(values["alpha"]), values["t_squared"] == "on",
+            int(values["per_class"]), float(values["spread"]), int(values["epochs"]), int(values["seed"]))
+
+
+def epochs_trained(params: Mapping[str, object]) -> int:
+    """How far the students of ``params`` are trained already (their whole run if it is kept)."""
+    key = _key(params)
+    if key in _results:
+        return key[5]
+    found = _under_way.get(key)
+    return found[0].epoch if found is not None else 0
+
+
+def advance(params: Mapping[str, object], ready: int) -> None:
+    """Train the students of ``params`` on to ``ready`` epochs without scoring them: a caller can
+    stop between calls when its time is up, then ``simulate(params, ready)`` scores what is done."""
+    key = _key(params)
+    if key not in _results:
+        students, _hard = _students(key, _data(key[3], key[4], key[6]))
+        students.train_to(ready)
+
+
+def simulate(params: Mapping[str, object], ready: int | None = None) -> Distillation:
+    """Both students for ``params`` (defaults for anything missing or out of range).
+
+    ``ready`` (default: the whole run) trains only that many epochs for now: the result holds the
+    recorded epochs reached and is marked incomplete, and a later call trains on from there, to
+    exactly what one call for the whole run gives. Whole runs are kept (and the hard-label
+    student's, which T, α and the T² switch do not change)."""
+    key = _key(params)
+    epochs = key[5]
+    found = _results.get(key)
+    if found is not None:
+        _remember(_results, key, found, RESULTS_KEPT)
+        return found
+    return _run(key, epochs if ready is None else max(0, min(int(ready), epochs)))
 
 
 def shown_example(params: Mapping[str, object], result: Distillation) -> int:

@@ -12,9 +12,10 @@ simulation can take longer than a frame draws what is ready and hands the rest t
 
 from __future__ import annotations
 
+import time
 from typing import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsView, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.params import ParamSpec, ParamValue, resolve
@@ -26,7 +27,7 @@ from explorer.qt.scaled_label import ScaledLabel
 from explorer.qt.theme import current_theme
 
 PLOT_TEXT_RATIO = 0.9  # plot text a little smaller than the controls' text
-SLICE_FALLBACK_MS = 17  # a slice left for later runs after the next paint, or after a frame
+FRAME_MS = 1000 / 60  # a slice of drawing left for later runs one frame after the last began
 ONE_COLUMN_MAX = 6  # more parameters than this are laid out in two columns, to leave the plots room
 
 
@@ -47,14 +48,12 @@ class DemoWidget(QWidget):
         self.controls: dict[str, ParamControl] = {}
         self.control_labels: dict[str, QLabel] = {}
         self._pending_slice: Callable[[], bool] | None = None
-        self._slice_timer = QTimer(self, singleShot=True)
+        self._slice_timer = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
         self._slice_timer.timeout.connect(self._draw_slice)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.build_view(layout)
         figure = getattr(self, "plots", None)  # a demo that draws with pyqtgraph
-        self._painted = figure.viewport() if isinstance(figure, QGraphicsView) else self
-        self._painted.installEventFilter(self)  # a slice left for later waits for this paint
         if isinstance(figure, QGraphicsView):
             # A control change moves items all over a figure: one repaint of the rectangle that
             # bounds them costs less than Qt's default of clipping each to tens of small ones
@@ -115,22 +114,17 @@ class DemoWidget(QWidget):
             self.playback.pause()
 
     # -- drawing in slices ----------------------------------------------------------------
-    def continue_later(self, draw_slice: Callable[[], bool] | None) -> None:
-        """Finish the drawing between frames: ``draw_slice`` computes and draws one slice (a few
-        milliseconds) and returns True when nothing is left. It runs once what was drawn so far
-        is painted (or a frame later, if nothing needed painting), and replaces any slice still
-        waiting; ``None`` drops it (the change was drawn whole)."""
+    def continue_later(self, draw_slice: Callable[[], bool] | None, after_ms: float = FRAME_MS) -> None:
+        """Finish the drawing in the frames to come: ``draw_slice`` computes and draws one slice
+        (a few milliseconds) and returns True when nothing is left. It runs a frame after the
+        drawing that asked for it began, so what that drew is painted first and input has time
+        between slices; it replaces any slice still waiting, and ``None`` drops it (the change was
+        drawn whole)."""
         self._pending_slice = draw_slice
         if draw_slice is None:
             self._slice_timer.stop()
         else:
-            self._slice_timer.start(SLICE_FALLBACK_MS)
-
-    def eventFilter(self, watched, event) -> bool:
-        if (watched is self._painted and event.type() == QEvent.Type.Paint
-                and self._pending_slice is not None):
-            self._slice_timer.start(0)  # after this paint: the frame goes out first
-        return False
+            self._slice_timer.start(max(1, round(after_ms)))
 
     @property
     def drawing_pending(self) -> bool:
@@ -144,9 +138,10 @@ class DemoWidget(QWidget):
             self._draw_slice()
 
     def _draw_slice(self) -> None:
+        begun = time.perf_counter()
         draw_slice, self._pending_slice = self._pending_slice, None  # one that raises is not retried
         if draw_slice is not None and not draw_slice() and self._pending_slice is None:
-            self.continue_later(draw_slice)
+            self.continue_later(draw_slice, FRAME_MS - (time.perf_counter() - begun) * 1000)
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.FontChange:

@@ -5,10 +5,15 @@ Top: the teacher's probabilities over the ten classes for one training example, 
 (grey) and at the chosen T (coloured), the example's true class marked; the title gives the
 entropy of each. Bottom: two linear students trained on the same few examples, one on the
 distillation loss α·T²·KL + (1 − α)·CE and one on the hard labels only, as test accuracy
-(with the teacher's as a dashed line) and test cross-entropy per epoch.
+(with the teacher's as a dashed line) and test cross-entropy per epoch. A long run on many
+examples is trained a slice at a time: the first frame after a change shows the students as far
+as the default run's work takes them (more if time is left in the frame), the curves grow to
+their end in the next frames, and the summary says "training" until they are there.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -21,6 +26,9 @@ from explorer.qt.demos.base import DemoWidget
 from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
 
 BAR_WIDTH = 0.38
+FIRST_WORK = 100 * 2 * distillation.CLASSES  # example-epochs before the first frame: the default run's
+CHUNK_WORK = 3000  # example-epochs between looks at the clock
+SLICE_SECONDS = 0.005  # a slice trains on while another chunk would end within this
 
 
 class DistillationDemo(DemoWidget):
@@ -102,10 +110,32 @@ class DistillationDemo(DemoWidget):
 
     # -- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
-        self.result = result = distillation.simulate(self.params)
+        self.continue_later(None if self._draw_epochs(FIRST_WORK) else lambda: self._draw_epochs(0))
+
+    def _draw_epochs(self, least_work: int) -> bool:
+        """Train the students ``least_work`` example-epochs on (at least one epoch), and on while
+        another chunk would still end within the slice's time (judged by the last one); draw what
+        is trained. True when the run is whole."""
+        epochs = int(self.params["epochs"])
+        examples = int(self.params["per_class"]) * distillation.CLASSES
+        ready = distillation.epochs_trained(self.params)
+        wanted = min(epochs, ready + max(1, -(-least_work // examples)))
+        chunk = max(1, CHUNK_WORK // examples)
+        now = time.perf_counter()
+        deadline, last = now + SLICE_SECONDS, 0.0
+        while ready < epochs and (ready < wanted or now + last < deadline):
+            ready = min(epochs, ready + chunk)
+            distillation.advance(self.params, ready)
+            now, last = time.perf_counter(), time.perf_counter() - now
+        self._draw(distillation.simulate(self.params, ready))
+        return self.result.complete
+
+    def _draw(self, result: distillation.Distillation) -> None:
+        self.result = result
         self._draw_teacher()
         epochs = result.epochs
-        right = steady_top(float(epochs[-1]), self._epochs_shown)  # a round number, kept while it fits
+        # A round number held while it fits, from the run's length: a run drawn in slices grows into it.
+        right = steady_top(float(self.params["epochs"]), self._epochs_shown)
         if right != self._epochs_shown:
             self._epochs_shown = right
             for plot in (self.accuracy_plot, self.loss_plot):
@@ -153,9 +183,14 @@ class DistillationDemo(DemoWidget):
     def _describe(self) -> None:
         result, lang = self.result, self.lang
         temperature, alpha = float(self.params["temperature"]), float(self.params["alpha"])
-        self.summary_label.setText(tr("distil.summary", lang, t=temperature, alpha=alpha,
-                                      distilled=result.distilled.accuracy[-1], hard=result.hard_only.accuracy[-1],
-                                      teacher=result.teacher_accuracy, n=len(result.labels)))
+        if result.complete:
+            self.summary_label.setText(tr("distil.summary", lang, t=temperature, alpha=alpha,
+                                          distilled=result.distilled.accuracy[-1], hard=result.hard_only.accuracy[-1],
+                                          teacher=result.teacher_accuracy, n=len(result.labels)))
+        else:
+            self.summary_label.setText(tr("distil.summary.training", lang, t=temperature, alpha=alpha,
+                                          epoch=int(result.epochs[-1]), epochs=int(self.params["epochs"]),
+                                          n=len(result.labels)))
         example = self._example()
         self.detail_label.setText(tr("distil.detail", lang, t=temperature,
                                      warm=result.dark_knowledge(example, temperature),
