@@ -434,8 +434,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "T = {t:.2g}, α = {alpha:.2f}: distilled student {distilled:.0%} test accuracy, hard labels only {hard:.0%} (teacher {teacher:.0%}); {n} training examples.",
     },
     "distil.summary.training": {
-        "zh": "T = {t:.2g},α = {alpha:.2f}:训练中,第 {epoch} / {epochs} 轮……共 {n} 个训练样本。",
-        "en": "T = {t:.2g}, α = {alpha:.2f}: training, epoch {epoch} of {epochs}…; {n} training examples.",
+        "zh": "T = {t:.2g},α = {alpha:.2f}:正在训练,第 {epoch} / {epochs} 轮;共 {n} 个训练样本。",
+        "en": "T = {t:.2g}, α = {alpha:.2f}: training, epoch {epoch} of {epochs}; {n} training examples.",
     },
     "distil.detail": {
         "zh": "T = {t:.2g} 时,教师把这个样本 {warm:.0%} 的概率分给了错误类别(T = 1 时为 {cold:.0%}),大多给了相邻类别:这就是学生能学到的“暗知识”。",

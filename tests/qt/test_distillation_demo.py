@@ -81,11 +81,12 @@ def test_a_long_run_on_many_examples_is_drawn_in_slices_that_end_in_the_whole_ru
     demo = make_demo(DistillationDemo, "zh", params)
     assert demo.drawing_pending and not demo.result.complete
     reached = int(demo.result.epochs[-1])
-    assert 0 < reached < 400 and "训练中" in demo.summary_label.text()
+    assert 0 < reached < 400 and "正在训练" in demo.summary_label.text()
+    assert f"第 {distillation.epochs_trained(demo.params)} / 400 轮" in demo.summary_label.text()
     first = demo.curves["accuracy"][0].yData.copy()
     qtbot.waitUntil(lambda: not demo.drawing_pending, timeout=10000)
     assert demo.result.complete and int(demo.result.epochs[-1]) == 400
-    assert "训练中" not in demo.summary_label.text()
+    assert "正在训练" not in demo.summary_label.text()
     distillation._results.clear()
     whole = distillation.simulate({**demo.params})  # trained again from scratch, in one go
     assert np.array_equal(demo.curves["accuracy"][0].yData, whole.distilled.accuracy)

@@ -189,7 +189,7 @@ class DistillationDemo(DemoWidget):
                                           teacher=result.teacher_accuracy, n=len(result.labels)))
         else:
             self.summary_label.setText(tr("distil.summary.training", lang, t=temperature, alpha=alpha,
-                                          epoch=int(result.epochs[-1]), epochs=int(self.params["epochs"]),
+                                          epoch=distillation.epochs_trained(self.params), epochs=int(self.params["epochs"]),
                                           n=len(result.labels)))
         example = self._example()
         self.detail_label.setText(tr("distil.detail", lang, t=temperature,
