@@ -221,7 +221,12 @@ class RetrievalDemo(DemoWidget):
         document = self.prompt_view.document()
         old = self._prompt_contents
         if old and document.blockCount() == len(old):
-            self._change_lines(document, old, contents)
+            edit = QTextCursor(document)
+            edit.beginEditBlock()  # the document is laid out again once, after every line is changed
+            try:
+                self._change_lines(document, old, contents)
+            finally:
+                edit.endEditBlock()
         else:
             self.prompt_view.setHtml("".join(f"<p>{self._html(segments) or '&nbsp;'}</p>" for segments in contents))
         self._prompt_contents = contents if document.blockCount() == len(contents) else []
