@@ -132,9 +132,10 @@ def test_extremes_stay_finite(params):
 
 def _fresh(params):
     """The arena for ``params`` with every cache emptied first."""
-    for cached in (arena._all_votes, arena._ordered, arena._bradley_terry_history, arena._elo, arena._intervals):
+    for cached in (arena._all_votes, arena._ordered, arena._bradley_terry_history, arena._elo):
         cached.cache_clear()
     arena._elo_paths.clear()
+    arena._intervals_kept.clear()
     return arena.simulate(params)
 
 

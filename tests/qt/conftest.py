@@ -74,14 +74,17 @@ def window(qtbot, state, content):
 
 @pytest.fixture
 def make_demo(qtbot):
-    """Build a demo widget at a typical panel size, shown; cleaned up after the test."""
+    """Build a demo widget at a typical panel size, shown, with whatever its first drawing left
+    for the next frames drawn too (``settle=False`` keeps that waiting); cleaned up after the test."""
     built = []
 
-    def make(widget_class, lang: str = "zh", params=None):
+    def make(widget_class, lang: str = "zh", params=None, settle: bool = True):
         demo = widget_class(lang, params or {})
         qtbot.addWidget(demo)
         demo.resize(640, 820)
         demo.show()
+        if settle:
+            demo.settle()
         built.append(demo)
         return demo
 

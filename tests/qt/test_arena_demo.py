@@ -111,6 +111,7 @@ def test_each_change_draws_what_a_new_demo_would(demo, make_demo):
         if step == 8:
             demo.playback.show_all()
         demo.set_param(name, value)
+        demo.settle()  # new intervals come a frame later
         fresh = make_demo(ArenaDemo, "zh", dict(demo.params))
         if not demo.playback.at_end:
             fresh.playback.reset()
@@ -121,6 +122,22 @@ def test_each_change_draws_what_a_new_demo_would(demo, make_demo):
                 assert ours[key] == theirs[key], (name, value, key)
         low, high = ours["ranges"][0][1]
         assert low <= demo.result.elo.min() and demo.result.elo.max() <= high
+
+
+def test_new_intervals_come_a_frame_after_the_ratings_they_belong_to(demo, qtbot):
+    demo.set_params({"models": 10, "battles": 5000})
+    demo.settle()
+    demo.set_param("ties", 0.37)  # votes no run has drawn: the intervals are not known yet
+    assert demo.drawing_pending and demo.result.intervals is None and not demo.error_bars.isVisible()
+    assert np.allclose(demo.bt_points.data["y"], demo.result.bradley_terry[-1])  # the ratings are new at once
+    qtbot.waitUntil(lambda: not demo.drawing_pending, timeout=5000)
+    whole = arena.simulate(demo.params)
+    assert demo.error_bars.isVisible() and demo.result.intervals is whole.intervals
+    assert np.allclose(demo.error_bars.opts["top"], whole.intervals[1] - whole.bradley_terry[-1])
+    demo.set_param("k", 48.0)  # the same votes: the intervals are known and drawn at once
+    assert not demo.drawing_pending and demo.error_bars.isVisible()
+    demo.set_param("intervals", "off")
+    assert not demo.drawing_pending and not demo.error_bars.isVisible()
 
 
 def test_plays_to_the_end(demo, qtbot):

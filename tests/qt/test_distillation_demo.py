@@ -78,7 +78,7 @@ def test_the_plots_follow_every_change(demo):
 def test_a_long_run_on_many_examples_is_drawn_in_slices_that_end_in_the_whole_run(make_demo, qtbot, monkeypatch):
     monkeypatch.setattr(distillation_demo, "SLICE_SECONDS", 0.0)  # the least work per slice, on any machine
     params = {"per_class": 30, "epochs": 400, "temperature": 3.3}
-    demo = make_demo(DistillationDemo, "zh", params)
+    demo = make_demo(DistillationDemo, "zh", params, settle=False)
     assert demo.drawing_pending and not demo.result.complete
     reached = int(demo.result.epochs[-1])
     assert 0 < reached < 400 and "正在训练" in demo.summary_label.text()

@@ -316,26 +316,46 @@ def _elo(models: int, battles: int, ties: float, seed: int, order: int, k: float
     return elo, elo_before
 
 
-@lru_cache(maxsize=CACHED)
+_intervals_kept: dict[tuple, np.ndarray] = {}  # by (models, battles, ties, seed), least recently used first
+
+
 def _intervals(models: int, battles: int, ties: float, seed: int) -> np.ndarray:
-    _, votes = _votes(models, battles, ties, seed)
-    # The history's last fit is the fit on all the votes (in any order): the bootstrap starts there.
-    centre = _bradley_terry_history(models, battles, ties, seed, 0)[-1]
-    fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed, centre=centre)
-    intervals = np.percentile(fits, [2.5, 97.5], axis=0)
-    _read_only(intervals)
+    key = (models, battles, ties, seed)
+    intervals = _intervals_kept.pop(key, None)
+    if intervals is None:
+        _, votes = _votes(models, battles, ties, seed)
+        # The history's last fit is the fit on all the votes (in any order): the bootstrap starts there.
+        centre = _bradley_terry_history(models, battles, ties, seed, 0)[-1]
+        fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed, centre=centre)
+        intervals = np.percentile(fits, [2.5, 97.5], axis=0)
+        _read_only(intervals)
+    _intervals_kept[key] = intervals
+    while len(_intervals_kept) > CACHED:
+        _intervals_kept.pop(next(iter(_intervals_kept)))
     return intervals
 
 
-def simulate(params: Mapping[str, object] | None = None) -> Arena:
-    """The arena for ``params`` (missing ones take their defaults)."""
+def _settings(params: Mapping[str, object] | None) -> tuple[dict, int, int, float, int]:
     p = resolve(PARAMS, params or {})
-    models, battles, seed = int(p["models"]), int(p["battles"]), int(p["seed"])
-    ties, order = round(float(p["ties"]), 4), int(p["order"])
+    return p, int(p["models"]), int(p["battles"]), round(float(p["ties"]), 4), int(p["seed"])
+
+
+def intervals_known(params: Mapping[str, object] | None = None) -> bool:
+    """Whether the bootstrap intervals for ``params`` are computed already (off counts as known)."""
+    p, models, battles, ties, seed = _settings(params)
+    return p["intervals"] != "on" or (models, battles, ties, seed) in _intervals_kept
+
+
+def simulate(params: Mapping[str, object] | None = None, intervals: bool = True) -> Arena:
+    """The arena for ``params`` (missing ones take their defaults). ``intervals=False`` leaves out
+    the bootstrap intervals even when they are on (a hundred refits: the demo adds them a frame
+    later)."""
+    p, models, battles, ties, seed = _settings(params)
+    order = int(p["order"])
     truth, _ = _votes(models, battles, ties, seed)
     votes = _ordered(models, battles, ties, seed, order)
     steps = checkpoints(battles)
     elo, elo_before = _elo(models, battles, ties, seed, order, float(p["k"]))
     history = _bradley_terry_history(models, battles, ties, seed, order)
-    intervals = _intervals(models, battles, ties, seed) if p["intervals"] == "on" else None
-    return Arena(truth, votes, steps, elo, elo_before, history, intervals)
+    shown = _intervals(models, battles, ties, seed) if intervals and p["intervals"] == "on" else None
+    return Arena(truth, votes, steps, elo, elo_before, history, shown)

@@ -117,7 +117,17 @@ class ArenaDemo(DemoWidget):
 
     # -- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
-        self.result = result = arena.simulate(self.params)
+        # New bootstrap intervals (a hundred refits) come a frame after the ratings they belong to.
+        later = not arena.intervals_known(self.params)
+        self._draw(arena.simulate(self.params, intervals=not later))
+        self.continue_later(self._draw_intervals if later else None)
+
+    def _draw_intervals(self) -> bool:
+        self._draw(arena.simulate(self.params))
+        return True
+
+    def _draw(self, result: arena.Arena) -> None:
+        self.result = result
         models = result.models
         if models != self._models_shown:
             self.lines.set_curves({3 * model + line: None for model in range(models, len(self.name_colours))
