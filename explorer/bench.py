@@ -230,7 +230,7 @@ def _sweep(spec, count: int, shift: float = 0.0) -> list:
 SWEEPS = 3  # times every control is swept, each time a third of a step further along
 
 
-def demo_timings(changes_per_param: int = 12, animation_seconds: float = 3.0, sweeps: int = SWEEPS) -> dict:
+def demo_timings(changes_per_param: int = 12, animation_seconds: float = 5.0, sweeps: int = SWEEPS) -> dict:
     """Per demo: a control change until the frame is painted, and animation frame rate.
 
     Every control is swept ``sweeps`` times across its range, each time at values a fraction of
