@@ -116,10 +116,10 @@ class DemoWidget(QWidget):
     # -- drawing in slices ----------------------------------------------------------------
     def continue_later(self, draw_slice: Callable[[], bool] | None, after_ms: float = FRAME_MS) -> None:
         """Finish the drawing in the frames to come: ``draw_slice`` computes and draws one slice
-        (a few milliseconds) and returns True when nothing is left. It runs a frame after the
-        drawing that asked for it began, so what that drew is painted first and input has time
-        between slices; it replaces any slice still waiting, and ``None`` drops it (the change was
-        drawn whole)."""
+        (a few milliseconds) and returns True when nothing is left. It runs ``after_ms`` from now,
+        a frame (a slice asks for the rest of its own frame), so what was drawn is painted first
+        and input has time between slices; it replaces any slice still waiting, and ``None`` drops
+        it (the change was drawn whole)."""
         self._pending_slice = draw_slice
         if draw_slice is None:
             self._slice_timer.stop()
