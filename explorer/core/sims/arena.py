@@ -20,6 +20,7 @@ from typing import Mapping
 import numpy as np
 
 from explorer.core.params import ParamSpec, resolve
+from explorer.core.sims.kept import keep
 
 SCALE = 400.0 / math.log(10.0)  # Elo points per unit of Bradley–Terry log-strength
 START = 1000.0
@@ -291,7 +292,7 @@ def _elo_path(models: int, battles: int, ties: float, seed: int, order: int, k: 
     number of battles.
     """
     key = (models, ties, seed, k) if order == 0 else (models, battles, ties, seed, order, k)
-    path = _elo_paths.pop(key, None)  # put back below: the dict's order is least recently used first
+    path = _elo_paths.get(key)
     if path is None or len(path) <= battles:
         votes = _ordered(models, battles, ties, seed, order)
         if path is None:
@@ -300,10 +301,7 @@ def _elo_path(models: int, battles: int, ties: float, seed: int, order: int, k: 
             done = len(path) - 1
             path = np.concatenate([path, elo_path(votes[done:], models, k, start=path[-1])[1:]])
         _read_only(path)
-    _elo_paths[key] = path
-    while len(_elo_paths) > _ELO_PATHS_KEPT:
-        _elo_paths.pop(next(iter(_elo_paths)))
-    return path[: battles + 1]
+    return keep(_elo_paths, key, path, _ELO_PATHS_KEPT)[: battles + 1]
 
 
 @lru_cache(maxsize=CACHED)
@@ -321,7 +319,7 @@ _intervals_kept: dict[tuple, np.ndarray] = {}  # by (models, battles, ties, seed
 
 def _intervals(models: int, battles: int, ties: float, seed: int) -> np.ndarray:
     key = (models, battles, ties, seed)
-    intervals = _intervals_kept.pop(key, None)
+    intervals = _intervals_kept.get(key)
     if intervals is None:
         _, votes = _votes(models, battles, ties, seed)
         # The history's last fit is the fit on all the votes (in any order): the bootstrap starts there.
@@ -329,10 +327,7 @@ def _intervals(models: int, battles: int, ties: float, seed: int) -> np.ndarray:
         fits = bootstrap(votes, models, BOOTSTRAP_ROUNDS, seed, centre=centre)
         intervals = np.percentile(fits, [2.5, 97.5], axis=0)
         _read_only(intervals)
-    _intervals_kept[key] = intervals
-    while len(_intervals_kept) > CACHED:
-        _intervals_kept.pop(next(iter(_intervals_kept)))
-    return intervals
+    return keep(_intervals_kept, key, intervals, CACHED)
 
 
 def _settings(params: Mapping[str, object] | None) -> tuple[dict, int, int, float, int]:

@@ -29,6 +29,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from explorer.core.params import ParamSpec, resolve
+from explorer.core.sims.kept import keep
 
 CLASSES = 10
 RADIUS = 2.0  # class centres lie on a circle of this radius
@@ -355,18 +356,11 @@ _hard_runs: dict[tuple, Training] = {}  # the hard-label student by (per_class, 
 _under_way: dict[RunKey, tuple[Students, Training | None]] = {}  # runs trained part of the way
 
 
-def _remember(store: dict, key, value, limit: int) -> None:
-    store.pop(key, None)
-    store[key] = value
-    while len(store) > limit:
-        store.pop(next(iter(store)))
-
-
 def _students(key: RunKey, data: DataSets) -> tuple[Students, Training | None]:
     """The students of a run, as far as they are trained (from epoch 0 if new), and the hard-label
     student's whole run if it is known already (it does not depend on T, α or the T² switch); if it
     is not, it is trained side by side with the distilled one."""
-    found = _under_way.pop(key, None)
+    found = _under_way.get(key)
     if found is None:
         temperature, alpha, t_squared, per_class, spread, epochs, seed = key
         goal = objective(data.teacher, alpha, temperature, t_squared)
@@ -374,7 +368,7 @@ def _students(key: RunKey, data: DataSets) -> tuple[Students, Training | None]:
         goals = [goal] if hard is not None else [goal, Objective()]
         found = (Students(data.inputs, data.labels, goals, data.test_inputs, data.test_labels,
                           recorded_epochs(epochs), epochs), hard)
-    _remember(_under_way, key, found, UNDER_WAY_KEPT)
+    keep(_under_way, key, found, UNDER_WAY_KEPT)
     return found
 
 
@@ -389,14 +383,14 @@ def _run(key: RunKey, ready: int) -> Distillation:
     if hard is None:
         hard = runs[1]
         if complete:
-            _remember(_hard_runs, (per_class, spread, epochs, seed), hard, HARD_RUNS_KEPT)
+            keep(_hard_runs, (per_class, spread, epochs, seed), hard, HARD_RUNS_KEPT)
     elif not complete:
         hard = Training(hard.accuracy[:len(recorded)], hard.test_loss[:len(recorded)])
     result = Distillation(data.inputs, data.labels, data.teacher, data.teacher_accuracy, recorded, runs[0], hard,
                           complete)
     if complete:
         _under_way.pop(key, None)
-        _remember(_results, key, result, RESULTS_KEPT)
+        keep(_results, key, result, RESULTS_KEPT)
     return result
 
 
@@ -435,7 +429,7 @@ def simulate(params: Mapping[str, object], ready: int | None = None) -> Distilla
     epochs = key[5]
     found = _results.get(key)
     if found is not None:
-        _remember(_results, key, found, RESULTS_KEPT)
+        keep(_results, key, found, RESULTS_KEPT)
         return found
     return _run(key, epochs if ready is None else max(0, min(int(ready), epochs)))
 

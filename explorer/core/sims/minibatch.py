@@ -28,6 +28,7 @@ from typing import Mapping
 import numpy as np
 
 from explorer.core.params import ParamSpec, resolve
+from explorer.core.sims.kept import keep
 
 N_EXAMPLES = 2000
 BATCH_SIZES = (1, 8, 32, 128, N_EXAMPLES)
@@ -335,7 +336,7 @@ def thetas_at(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, 
     data = make_dataset(seed)
     per_epoch = steps_per_epoch(batch, data.size)
     horizon = max(EPOCHS_MAX, epochs)
-    kept = _paths.pop(key, None)  # re-inserted below: the dict's order is least recently used first
+    kept = _paths.get(key)
     if kept is None or kept.horizon < horizon:
         kept = _KeptPath(np.zeros(0, dtype=int), np.zeros((0, 3)), 0, horizon)
     if kept.epochs < epochs:
@@ -348,9 +349,7 @@ def thetas_at(seed: int, batch: int, epochs: int, base_lr: float, scaling: str, 
                         record=new - done, start=kept.thetas[-1] if kept.epochs else None)
         kept = _KeptPath(_frozen(np.concatenate([kept.steps, new])), _frozen(np.concatenate([kept.thetas, more])),
                          epochs, kept.horizon)
-    _paths[key] = kept
-    while len(_paths) > _PATHS_KEPT:
-        _paths.pop(next(iter(_paths)))
+    keep(_paths, key, kept, _PATHS_KEPT)
     where = np.searchsorted(kept.steps, steps)
     if where.size and (where[-1] >= len(kept.steps) or not np.array_equal(kept.steps[where], steps)):
         raise ValueError("thetas_at answers for checkpoint steps only")
