@@ -217,3 +217,23 @@ def test_a_control_change_is_painted_in_one_frame(qtbot, demo_id):
     for viewport in viewports:
         viewport.removeEventFilter(counter)
     demo.cleanup()
+
+
+def test_a_slice_goes_at_least_so_far_then_on_while_another_step_fits_in_its_time(monkeypatch):
+    from explorer.qt.demos import base
+
+    clock = [0.0]
+    monkeypatch.setattr(base.time, "perf_counter", lambda: clock[0])
+    reached = []
+
+    def advance(n, cost=0.002):  # each step takes 2 ms of the fake clock
+        reached.append(n)
+        clock[0] += cost
+
+    assert base.advance_within(0, 10, 1, 1, advance, 0.005) == 2  # after two steps a third would end at 6 ms
+    assert reached == [1, 2]
+    reached.clear()
+    assert base.advance_within(2, 10, 6, 2, advance, 0.0) == 6  # the least is done whatever the time
+    assert reached == [4, 6]
+    assert base.advance_within(9, 10, 9, 5, advance, 1.0) == 10  # never past the total
+    assert base.advance_within(10, 10, 12, 1, advance, 1.0) == 10

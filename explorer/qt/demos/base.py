@@ -31,6 +31,21 @@ FRAME_MS = 1000 / 60  # a slice of drawing left for later runs one frame after t
 ONE_COLUMN_MAX = 6  # more parameters than this are laid out in two columns, to leave the plots room
 
 
+def advance_within(done: int, total: int, least: int, step: int, advance: Callable[[int], None],
+                   seconds: float) -> int:
+    """Take a long computation from ``done`` towards ``total``, ``step`` at a time (``advance(n)``
+    brings it to ``n``): at least to ``least``, then on while another step would still end within
+    ``seconds`` of the start, judged by the last one. Returns how far it got."""
+    now = time.perf_counter()
+    deadline, last = now + seconds, 0.0
+    while done < total and (done < least or now + last < deadline):
+        done = min(total, done + step)
+        advance(done)
+        later = time.perf_counter()
+        now, last = later, later - now
+    return done
+
+
 class DemoWidget(QWidget):
     """One interactive demo. Subclasses set ``SPECS`` and implement ``build_view``/``redraw``."""
 

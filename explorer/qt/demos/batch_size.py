@@ -11,7 +11,6 @@ from a QElapsedTimer times the speed, so the pace does not depend on the frame r
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from explorer.core.i18n import tr
 from explorer.core.sims import minibatch as mb
-from explorer.qt.demos.base import DemoWidget
+from explorer.qt.demos.base import DemoWidget, advance_within
 from explorer.qt.demos.playback import Playback
 from explorer.qt.demos.plotting import add_plot, legend_brush, set_log_mode, status_label, style_plot
 from explorer.qt.theme import Theme
@@ -185,13 +184,8 @@ class BatchSizeDemo(DemoWidget):
         are whole."""
         epochs = int(self.params["epochs"])
         ready = max(self._ready, min(mb.kept_epochs(self.params), epochs))
-        wanted = min(self._ready + at_least, epochs)
-        now = time.perf_counter()
-        deadline, last = now + SLICE_SECONDS, 0.0
-        while ready < epochs and (ready < wanted or now + last < deadline):
-            ready += 1
-            mb.advance(self.params, ready)
-            now, last = time.perf_counter(), time.perf_counter() - now
+        ready = advance_within(ready, epochs, self._ready + at_least, 1,
+                               lambda epoch: mb.advance(self.params, epoch), SLICE_SECONDS)
         self._ready = ready
         self._draw(mb.simulate(self.params, ready))
         return self.experiment.complete

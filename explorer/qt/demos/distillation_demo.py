@@ -13,8 +13,6 @@ their end in the next frames, and the summary says "training" until they are the
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -22,7 +20,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from explorer.core.i18n import tr
 from explorer.core.sims import distillation
-from explorer.qt.demos.base import DemoWidget
+from explorer.qt.demos.base import DemoWidget, advance_within
 from explorer.qt.demos.plotting import add_plot, legend_brush, steady_top, style_plot
 
 BAR_WIDTH = 0.38
@@ -119,14 +117,9 @@ class DistillationDemo(DemoWidget):
         epochs = int(self.params["epochs"])
         examples = int(self.params["per_class"]) * distillation.CLASSES
         ready = distillation.epochs_trained(self.params)
-        wanted = min(epochs, ready + max(1, -(-least_work // examples)))
-        chunk = max(1, CHUNK_WORK // examples)
-        now = time.perf_counter()
-        deadline, last = now + SLICE_SECONDS, 0.0
-        while ready < epochs and (ready < wanted or now + last < deadline):
-            ready = min(epochs, ready + chunk)
-            distillation.advance(self.params, ready)
-            now, last = time.perf_counter(), time.perf_counter() - now
+        least, chunk = ready + max(1, -(-least_work // examples)), max(1, CHUNK_WORK // examples)
+        ready = advance_within(ready, epochs, least, chunk, lambda epoch: distillation.advance(self.params, epoch),
+                               SLICE_SECONDS)
         self._draw(distillation.simulate(self.params, ready))
         return self.result.complete
 
